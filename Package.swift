@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "HeadLab",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "headlab", targets: ["headlab"]),
+    .library(name: "TransformerEngine", targets: ["TransformerEngine"]),
+    .library(name: "Tokenizers", targets: ["Tokenizers"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CNCurses", path: "Sources/CNCurses", providers: [.apt(["libncursesw5-dev"])]),
+    .target(name: "Tokenizers"),
+    .target(name: "Corpus"),
+    .target(
+      name: "TransformerEngine",
+      dependencies: ["CBLAS"],
+      swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+    ),
+    .target(name: "HeadLabTestSupport", dependencies: ["TransformerEngine", "Tokenizers"]),
+    .executableTarget(
+      name: "headlab",
+      dependencies: [
+        "TransformerEngine", "Tokenizers",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(
+      name: "TokenizersTests", dependencies: ["Tokenizers", "HeadLabTestSupport"],
+      resources: [.copy("Resources")]),
+    .testTarget(
+      name: "TransformerEngineTests",
+      dependencies: ["TransformerEngine", "Tokenizers", "HeadLabTestSupport"],
+      resources: [.copy("Resources")]),
+    .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
+  ],
+  swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,60 @@
+/// An IOI evaluation prompt (Wang et al., papers.md section 3): the text stops right before the
+/// answer, at END (the final " to"), where the metric `logit(io) - logit(s)` is read.
+public struct IOIPrompt: Equatable, Sendable {
+  /// The prompt, e.g. "When Mary and John went to the store, John gave a drink to".
+  public var text: String
+  /// The indirect object, the correct answer, with its leading space: " Mary".
+  public var io: String
+  /// The subject, named twice in the text, with its leading space: " John".
+  public var s: String
+  public var order: IOIOrder
+  /// The template's index in its set (`IOITemplateSet.templates`).
+  public var template: Int
+  public var place: String
+  public var object: String
+
+  public init(
+    text: String, io: String, s: String, order: IOIOrder, template: Int, place: String,
+    object: String
+  ) {
+    self.text = text
+    self.io = io
+    self.s = s
+    self.order = order
+    self.template = template
+    self.place = place
+    self.object = object
+  }
+}
+
+extension CorpusGenerator {
+  /// `count` IOI prompts in one name order from the templates of `templates`, deterministic in
+  /// `seed`. IO and S are two distinct random names of `Lexicon.names`; the place and object are
+  /// random from `Lexicon.places` and `Lexicon.objects`. Templates are used equally often: each
+  /// block of as many prompts as there are templates uses every template once, in random order
+  /// (mean ablation is computed per template, papers.md section 3).
+  public static func ioiPrompts(
+    count: Int, order: IOIOrder, seed: UInt64, templates: IOITemplateSet = .training
+  ) -> [IOIPrompt] {
+    var rng = CorpusRandom(seed: seed ^ 0x494F_4950_524F_4D50)  // "IOIPROMP"
+    let set = templates.templates
+    var schedule: [Int] = []
+    var prompts: [IOIPrompt] = []
+    prompts.reserveCapacity(count)
+    while prompts.count < count {
+      if schedule.isEmpty { schedule = rng.shuffled(Array(set.indices)) }
+      let index = schedule.removeLast()
+      let names = IOIDocument.pickNames(2, excluding: [], rng: &rng)
+      let (io, s) = (names[0], names[1])
+      let place = rng.pick(Lexicon.places)
+      let object = rng.pick(Lexicon.objects)
+      let template = IOITemplate.promptPart(IOITemplate.ordered(set[index], order))
+      let text = IOITemplate.fill(template, io: io, s: s, place: place, object: object)
+      prompts.append(
+        IOIPrompt(
+          text: text, io: " " + io, s: " " + s, order: order, template: index, place: place,
+          object: object))
+    }
+    return prompts
+  }
+}

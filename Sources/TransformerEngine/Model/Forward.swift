@@ -1,0 +1,171 @@
+// The forward pass with TransformerLens hook sites.
+// Legend: B batch, T positions, C d_model, NH heads, HS head size, M MLP width, L layers, V vocab.
+
+/// Which positions' logits to compute. The unembedding is the largest matmul of a small model's
+/// forward pass, and most metrics read one position, so the default is the last.
+public enum LogitPositions: Sendable, Equatable {
+  case last
+  case all
+  case positions([Int])
+
+  func resolve(T: Int) throws -> [Int] {
+    switch self {
+    case .last: return [T - 1]
+    case .all: return Array(0..<T)
+    case .positions(let list):
+      for p in list where p < 0 || p >= T { throw EngineError.badLogitPosition(p, positions: T) }
+      return list
+    }
+  }
+}
+
+extension TransformerModel {
+  /// Logits [B, P, V] at the selected positions for a batch of equal-length token rows.
+  public func forward(_ tokens: [[Int]], logits selection: LogitPositions = .last) throws -> Tensor {
+    try forward(tokens, logits: selection, keepsAllLayers: false).logits
+  }
+
+  /// The forward pass leaving its activations in the returned workspace (all layers kept when
+  /// the backward pass will follow).
+  func forward(_ tokens: [[Int]], logits selection: LogitPositions, keepsAllLayers: Bool) throws -> (logits: Tensor, workspace: Workspace, positions: [Int]) {
+    let (B, T) = try validate(tokens: tokens)
+    let positions = try selection.resolve(T: T)
+    let ws = workspace(B: B, T: T, keepsAllLayers: keepsAllLayers)
+    try runTrunk(ws, tokens: tokens)
+    var logits = unembed(ws, positions: positions)
+    if let hooks = hookRegistry.hooks(at: HookSite(.unembedOut)) {
+      // The logits as computed: [B, P, V] at the selected positions ([B, T, V] with `.all`).
+      let shape = logits.shape
+      for hook in hooks {
+        try hook.body(&logits, HookSite(.unembedOut))
+        if logits.shape != shape { throw EngineError.hookChangedShape(hook: "unembed.hook_out", expected: shape, got: logits.shape) }
+      }
+    }
+    return (logits, ws, positions)
+  }
+
+  /// Runs the forward pass recording activations. `sites == nil` records every site except the
+  /// opt-in `hook_result`; name sites explicitly to include it. `unembed.hook_out` records the
+  /// logits at the selected positions.
+  public func runWithCache(
+    _ tokens: [[Int]], sites: Set<HookSite>? = nil, logits selection: LogitPositions = .last
+  ) throws -> (logits: Tensor, cache: ActivationCache) {
+    let wanted = sites ?? Set(HookSite.allSites(layers: config.layers).filter { $0.point != .result })
+    let box = CacheBox()
+    let hooks = wanted.map { site in Hook.reading(site) { tensor, site in box.store(site, tensor) } }
+    let logits = try withHooks(hooks) { try forward(tokens, logits: selection) }
+    return (logits, box.cache)
+  }
+
+  /// Embedding, every block and the final LayerNorm, leaving `ws.finalOut` filled.
+  func runTrunk(_ ws: Workspace, tokens: [[Int]]) throws {
+    let B = ws.B, T = ws.T, N = B * T
+    let C = config.modelDim, NH = config.heads, HS = config.headDim, M = config.mlpDim
+    let p = parameters
+    for b in 0..<B { for t in 0..<T { ws.tokens[b * T + t] = Int32(tokens[b][t]) } }
+    let visitor = HookVisitor(registry: hookRegistry, config: config, B: B, T: T)
+
+    embeddingForward(embed: ws.embed, position: ws.posEmbed, tokens: ws.tokens,
+                     wte: p.pointer(.tokenEmbedding), wpe: p.pointer(.positionEmbedding), B: B, T: T, C: C)
+    try visitor.visit(HookSite(.embed), ws.embed)
+    try visitor.visit(HookSite(.posEmbed), ws.posEmbed)
+    residualForward(out: ws.resid[0], ws.embed, ws.posEmbed, N: N * C)
+
+    for l in 0..<config.layers {
+      let a = ws.blocks[l]
+      let x = ws.resid[l]
+      func w(_ name: BlockParameter) -> UnsafeMutablePointer<Float> { p.pointer(.block(l, name)) }
+      try visitor.visit(.block(l, .residPre), x)
+
+      // Attention sub-block.
+      layerNormStatistics(mean: a.ln1Mean, scale: a.ln1Scale, input: x, N: N, C: C, epsilon: config.normEpsilon)
+      try visitor.visit(.block(l, .ln1Scale), a.ln1Scale)
+      layerNormNormalize(out: a.ln1Out, input: x, mean: a.ln1Mean, scale: a.ln1Scale, N: N, C: C)
+      try visitor.visit(.block(l, .ln1Normalized), a.ln1Out)
+      layerNormAffine(a.ln1Out, weight: w(.ln1Weight), bias: w(.ln1Bias), N: N, C: C)
+      linearForward(out: a.qkv, input: a.ln1Out, weight: w(.qkvWeight), bias: w(.qkvBias), N: N, IC: C, OC: 3 * C)
+      try visitor.visitRows(.block(l, .q), a.qkv, rowLength: C, stride: 3 * C)
+      try visitor.visitRows(.block(l, .k), a.qkv + C, rowLength: C, stride: 3 * C)
+      try visitor.visitRows(.block(l, .v), a.qkv + 2 * C, rowLength: C, stride: 3 * C)
+      attentionScoresForward(scores: a.scores, qkv: a.qkv, B: B, T: T, NH: NH, HS: HS)
+      try visitor.visit(.block(l, .attnScores), a.scores)
+      attentionSoftmaxForward(pattern: a.pattern, scores: a.scores, rows: B * NH * T, T: T)
+      try visitor.visit(.block(l, .pattern), a.pattern)
+      attentionValuesForward(z: a.z, pattern: a.pattern, qkv: a.qkv, B: B, T: T, NH: NH, HS: HS)
+      try visitor.visit(.block(l, .z), a.z)
+      if let gates = headGates {
+        // Causal head gating: each head's z is scaled by its gate before the output projection.
+        a.zUngated.update(from: a.z, count: N * C)
+        applyHeadGates(z: a.z, gates: gates.values, layer: l, N: N, NH: NH, HS: HS)
+      }
+      if visitor.isHooked(.block(l, .result)) {
+        // Per-head writes are only materialised when asked for ([B,T,NH,C] is NH times the output).
+        var result = [Float](repeating: 0, count: N * NH * C)
+        try result.withUnsafeMutableBufferPointer { r in
+          attentionResultForward(result: r.baseAddress!, z: a.z, weight: w(.attnOutWeight), B: B, T: T, NH: NH, HS: HS)
+          try visitor.visit(.block(l, .result), r.baseAddress!)
+          attentionResultSum(out: a.attnOut, result: r.baseAddress!, bias: w(.attnOutBias), N: N, NH: NH, C: C)
+        }
+      } else {
+        linearForward(out: a.attnOut, input: a.z, weight: w(.attnOutWeight), bias: w(.attnOutBias), N: N, IC: C, OC: C)
+      }
+      try visitor.visit(.block(l, .attnOut), a.attnOut)
+      residualForward(out: a.residMid, x, a.attnOut, N: N * C)
+      try visitor.visit(.block(l, .residMid), a.residMid)
+
+      // MLP sub-block.
+      layerNormStatistics(mean: a.ln2Mean, scale: a.ln2Scale, input: a.residMid, N: N, C: C, epsilon: config.normEpsilon)
+      try visitor.visit(.block(l, .ln2Scale), a.ln2Scale)
+      layerNormNormalize(out: a.ln2Out, input: a.residMid, mean: a.ln2Mean, scale: a.ln2Scale, N: N, C: C)
+      try visitor.visit(.block(l, .ln2Normalized), a.ln2Out)
+      layerNormAffine(a.ln2Out, weight: w(.ln2Weight), bias: w(.ln2Bias), N: N, C: C)
+      linearForward(out: a.mlpPre, input: a.ln2Out, weight: w(.mlpInWeight), bias: w(.mlpInBias), N: N, IC: C, OC: M)
+      try visitor.visit(.block(l, .mlpPre), a.mlpPre)
+      activationForward(config.activation, out: a.mlpPost, input: a.mlpPre, N: N * M)
+      try visitor.visit(.block(l, .mlpPost), a.mlpPost)
+      linearForward(out: a.mlpOut, input: a.mlpPost, weight: w(.mlpOutWeight), bias: w(.mlpOutBias), N: N, IC: M, OC: C)
+      try visitor.visit(.block(l, .mlpOut), a.mlpOut)
+      residualForward(out: ws.resid[l + 1], a.residMid, a.mlpOut, N: N * C)
+      try visitor.visit(.block(l, .residPost), ws.resid[l + 1])
+    }
+
+    let last = ws.resid[config.layers]
+    layerNormStatistics(mean: ws.finalMean, scale: ws.finalScale, input: last, N: N, C: C, epsilon: config.normEpsilon)
+    try visitor.visit(HookSite(.finalScale), ws.finalScale)
+    layerNormNormalize(out: ws.finalOut, input: last, mean: ws.finalMean, scale: ws.finalScale, N: N, C: C)
+    try visitor.visit(HookSite(.finalNormalized), ws.finalOut)
+    layerNormAffine(ws.finalOut, weight: p.pointer(.finalNormWeight), bias: p.pointer(.finalNormBias), N: N, C: C)
+    try visitor.visit(HookSite(.unembedIn), ws.finalOut)
+  }
+
+  /// Logits [B, P, V] from `ws.finalOut` at `positions`.
+  func unembed(_ ws: Workspace, positions: [Int]) -> Tensor {
+    let B = ws.B, T = ws.T, C = config.modelDim, V = config.vocabularySize, P = positions.count
+    let unembedding = parameters.pointer(config.tiedEmbeddings ? .tokenEmbedding : .unembedding)
+    var logits = Tensor(shape: [B, P, V])
+    logits.values.withUnsafeMutableBufferPointer { out in
+      if P == T {
+        if positions == Array(0..<T) {
+          unembedForward(logits: out.baseAddress!, input: ws.finalOut, unembedding: unembedding, R: B * T, C: C, V: V)
+          return
+        }
+      }
+      var rows = [Float](repeating: 0, count: B * P * C)  // [B,P,C]
+      rows.withUnsafeMutableBufferPointer { r in
+        for b in 0..<B {
+          for (i, t) in positions.enumerated() {
+            (r.baseAddress! + (b * P + i) * C).update(from: ws.finalOut + (b * T + t) * C, count: C)
+          }
+        }
+        unembedForward(logits: out.baseAddress!, input: r.baseAddress!, unembedding: unembedding, R: B * P, C: C, V: V)
+      }
+    }
+    return logits
+  }
+}
+
+/// Collects activations from reading hooks.
+final class CacheBox: @unchecked Sendable {
+  var cache = ActivationCache()
+  func store(_ site: HookSite, _ tensor: Tensor) { cache[site] = tensor }
+}

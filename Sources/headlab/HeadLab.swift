@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import TransformerEngine
+
+@main
+struct HeadLab: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "headlab",
+    abstract: "A terminal workbench for taking transformer language models apart.",
+    discussion: """
+      With no subcommand, headlab opens the model given by --model (default: the embedded model) \
+      and prints its summary and a greedy completion.
+      """,
+    subcommands: [Run.self, Forward.self, Tokenize.self, Info.self, Bench.self],
+    defaultSubcommand: Run.self)
+
+  static func main() {
+    useFasterBLASKernels()
+    main(nil)
+  }
+
+  /// Re-executes this process with `OPENBLAS_CORETYPE` set when OpenBLAS chose slower kernels
+  /// than the CPU supports (see `BLAS.fasterCoreType`). Set `OPENBLAS_CORETYPE` yourself to skip.
+  static func useFasterBLASKernels() {
+    guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
+          let core = BLAS.fasterCoreType() else { return }
+    setenv("OPENBLAS_CORETYPE", core, 1)
+    let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
+    execv("/proc/self/exe", arguments)
+    // execv only returns on failure: carry on with the kernels already loaded.
+  }
+}
+
+/// Runs a command body, turning any thrown error into one `headlab: error: ...` line on stderr
+/// and exit code 1 (ArgumentParser's own usage errors keep their usual form).
+func reportingErrors(_ body: () throws -> Void) throws {
+  do {
+    try body()
+  } catch let error as ExitCode {
+    throw error
+  } catch {
+    let message = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
+    FileHandle.standardError.write(Data("headlab: error: \(message)\n".utf8))
+    throw ExitCode(1)
+  }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import HeadLabTestSupport
+import TransformerEngine
+import XCTest
+
+/// Malformed and hostile model directories: each gives one clear error naming the culprit.
+final class CheckpointErrorTests: XCTestCase {
+  var directory: URL!
+
+  override func setUpWithError() throws {
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent("headlab-ckpt-\(UUID().uuidString)")
+    try CheckpointWriter.save(try tinyRandomModel(), to: directory)
+  }
+
+  override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
+
+  var weights: URL { directory.appendingPathComponent("model.safetensors") }
+
+  func loadError() -> String {
+    do {
+      _ = try ModelLoader.load(ModelDirectory(url: directory))
+      return "loaded without error"
+    } catch {
+      return "\(error)"
+    }
+  }
+
+  /// Rewrites the safetensors header (keeping the data) after `edit` changes its JSON.
+  func editHeader(_ edit: (inout [String: Any]) -> Void) throws {
+    let data = try Data(contentsOf: weights)
+    let n = Int(data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+    var header = try JSONSerialization.jsonObject(with: data.subdata(in: 8..<(8 + n))) as! [String: Any]
+    edit(&header)
+    let json = try JSONSerialization.data(withJSONObject: header)
+    var out = Data()
+    withUnsafeBytes(of: UInt64(json.count).littleEndian) { out.append(contentsOf: $0) }
+    out.append(json)
+    out.append(data.subdata(in: (8 + n)..<data.count))
+    try out.write(to: weights)
+  }
+
+  func testRoundTripLoadsTheSameWeights() throws {
+    let original = try tinyRandomModel()
+    let (loaded, report) = try ModelLoader.load(ModelDirectory(url: directory))
+    XCTAssertEqual(loaded.config, original.config)
+    for entry in original.parameters.layout.entries {
+      XCTAssertEqual(loaded.parameters.tensor(entry.name), original.parameters.tensor(entry.name), "\(entry.name)")
+    }
+    XCTAssertEqual(report.dtypes, ["F32": 4 + 12 * 2])
+  }
+
+  func testMissingConfig() throws {
+    try FileManager.default.removeItem(at: directory.appendingPathComponent("config.json"))
+    XCTAssertEqual(loadError(), "\(directory.path): no config.json")
+  }
+
+  func testMissingWeights() throws {
+    try FileManager.default.removeItem(at: weights)
+    XCTAssertEqual(loadError(), "\(directory.path): no model.safetensors or model.safetensors.index.json")
+  }
+
+  func testPickleIsRefusedWithConversionAdvice() throws {
+    try FileManager.default.removeItem(at: weights)
+    try Data([0x80, 0x02]).write(to: directory.appendingPathComponent("pytorch_model.bin"))
+    let message = loadError()
+    XCTAssertTrue(message.contains("pytorch_model.bin is a Python pickle"), message)
+    XCTAssertTrue(message.contains("save_pretrained"), message)
+  }
+
+  func testTruncatedFile() throws {
+    let data = try Data(contentsOf: weights)
+    try data.prefix(data.count - 100).write(to: weights)
+    let message = loadError()
+    XCTAssertTrue(message.hasPrefix(weights.path), message)
+    XCTAssertTrue(message.contains("run past the data section"), message)
+  }
+
+  func testFileShorterThanLengthField() throws {
+    try Data([1, 2, 3]).write(to: weights)
+    XCTAssertTrue(loadError().contains("shorter than the 8-byte header length"), loadError())
+  }
+
+  func testHeaderClaimingMoreBytesThanTheFileHas() throws {
+    var data = try Data(contentsOf: weights)
+    let huge = UInt64(data.count * 4)
+    withUnsafeBytes(of: huge.littleEndian) { data.replaceSubrange(0..<8, with: $0) }
+    try data.write(to: weights)
+    XCTAssertTrue(loadError().contains("header claims \(huge) bytes but the file has only"), loadError())
+  }
+
+  func testHeaderOver100MB() throws {
+    var data = try Data(contentsOf: weights)
+    withUnsafeBytes(of: UInt64(200_000_000).littleEndian) { data.replaceSubrange(0..<8, with: $0) }
+    try data.write(to: weights)
+    XCTAssertTrue(loadError().contains("over the 100 MB limit"), loadError())
+  }
+
+  func testHeaderNotJSON() throws {
+    var data = Data()
+    withUnsafeBytes(of: UInt64(4).littleEndian) { data.append(contentsOf: $0) }
+    data.append(contentsOf: Array("{{{{".utf8))
+    try data.write(to: weights)
+    XCTAssertTrue(loadError().contains("bad safetensors header"), loadError())
+  }
+
+  func testOverlappingOffsets() throws {
+    try editHeader { header in
+      var entry = header["transformer.ln_f.bias"] as! [String: Any]
+      let weight = header["transformer.ln_f.weight"] as! [String: Any]
+      entry["data_offsets"] = weight["data_offsets"]
+      header["transformer.ln_f.bias"] = entry
+    }
+    let message = loadError()
+    XCTAssertTrue(message.contains("overlap"), message)
+    XCTAssertTrue(message.contains("transformer.ln_f."), message)
+  }
+
+  func testOutOfBoundsOffsets() throws {
+    try editHeader { header in
+      var entry = header["transformer.ln_f.bias"] as! [String: Any]
+      entry["data_offsets"] = [1 << 40, (1 << 40) + 64]
+      header["transformer.ln_f.bias"] = entry
+    }
+    XCTAssertTrue(loadError().contains("tensor 'transformer.ln_f.bias': data_offsets"), loadError())
+  }
+
+  func testSizeNotMatchingShape() throws {
+    try editHeader { header in
+      var entry = header["transformer.ln_f.bias"] as! [String: Any]
+      entry["shape"] = [17]
+      header["transformer.ln_f.bias"] = entry
+    }
+    XCTAssertTrue(loadError().contains("tensor 'transformer.ln_f.bias': shape [17] of F32 needs 68 bytes but data_offsets give 64"), loadError())
+  }
+
+  func testUnknownDType() throws {
+    try editHeader { header in
+      var entry = header["transformer.ln_f.bias"] as! [String: Any]
+      entry["dtype"] = "Q4_K"
+      header["transformer.ln_f.bias"] = entry
+    }
+    XCTAssertEqual(loadError(), "\(weights.path): tensor 'transformer.ln_f.bias' has dtype Q4_K; supported: F32, F16, BF16")
+  }
+
+  func testShapeNotMatchingConfig() throws {
+    var config = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("config.json"))) as! [String: Any]
+    config["n_inner"] = 32
+    try JSONSerialization.data(withJSONObject: config).write(to: directory.appendingPathComponent("config.json"))
+    XCTAssertEqual(loadError(), "\(weights.path): tensor 'transformer.h.0.mlp.c_fc.bias' has shape [64] but the config needs [32]")
+  }
+
+  func testMissingAndUnexpectedTensors() throws {
+    try editHeader { header in header["transformer.h.1.ln_2.weight"] = nil }
+    XCTAssertEqual(loadError(), "tensor 'transformer.h.1.ln_2.weight' is missing from \(weights.path)")
+    try CheckpointWriter.save(try tinyRandomModel(), to: directory)
+    try editHeader { header in
+      header["transformer.h.9.attn.rotary"] = header["transformer.ln_f.bias"]
+    }
+    XCTAssertTrue(loadError().contains("overlap") || loadError().contains("not used by this architecture"), loadError())
+  }
+
+  func testConfigErrorsNameTheKey() throws {
+    let file = directory.appendingPathComponent("config.json")
+    try #"{"model_type": "gpt2", "n_layer": 2}"#.write(to: file, atomically: true, encoding: .utf8)
+    XCTAssertEqual(loadError(), "\(file.path): missing key 'n_head'")
+    try #"{"model_type": "mamba"}"#.write(to: file, atomically: true, encoding: .utf8)
+    XCTAssertEqual(loadError(), "\(file.path): model_type 'mamba' is not supported yet (supported: gpt2)")
+    try #"{"model_type": "gpt2", "n_layer": 2, "n_head": 3, "n_embd": 16, "n_positions": 12, "vocab_size": 23}"#.write(to: file, atomically: true, encoding: .utf8)
+    XCTAssertEqual(loadError(), "\(file.path): heads (3) must divide modelDim (16)")
+  }
+
+  func testHalfPrecisionRoundTrip() throws {
+    let model = try tinyRandomModel()
+    for dtype in [DType.f16, .bf16] {
+      try CheckpointWriter.save(model, to: directory, dtype: dtype)
+      let (loaded, report) = try ModelLoader.load(ModelDirectory(url: directory))
+      XCTAssertEqual(report.dtypes, [dtype.rawValue: 28])
+      let original = model.parameters.tensor(.block(0, .qkvWeight))
+      let rounded = loaded.parameters.tensor(.block(0, .qkvWeight))
+      let bound: Float = dtype == .f16 ? 1e-3 : 4e-3
+      XCTAssertLessThanOrEqual(original.maxAbsDifference(rounded), bound)
+      XCTAssertGreaterThan(original.maxAbsDifference(rounded), 0)
+    }
+  }
+
+  func testResolvesModelNamesThroughTheOfflineHuggingFaceCache() throws {
+    let cache = directory.appendingPathComponent("hub")
+    let snapshot = cache.appendingPathComponent("models--openai-community--gpt2/snapshots/abc123")
+    try FileManager.default.createDirectory(at: snapshot, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(at: directory.appendingPathComponent("config.json"), to: snapshot.appendingPathComponent("config.json"))
+    try FileManager.default.createDirectory(at: cache.appendingPathComponent("models--openai-community--gpt2/refs"), withIntermediateDirectories: true)
+    try "abc123".write(to: cache.appendingPathComponent("models--openai-community--gpt2/refs/main"), atomically: true, encoding: .utf8)
+    let resolved = try ModelDirectory.resolve("gpt2", environment: ["HF_HUB_CACHE": cache.path, "HOME": "/nonexistent"])
+    XCTAssertEqual(resolved.url.standardizedFileURL.path, snapshot.standardizedFileURL.path)
+    let viaHome = try ModelDirectory.resolve("openai-community/gpt2", environment: ["HF_HOME": directory.path, "HOME": "/nonexistent"])
+    XCTAssertEqual(viaHome.url.standardizedFileURL.path, snapshot.standardizedFileURL.path)
+    XCTAssertThrowsError(try ModelDirectory.resolve("no-such-model", environment: ["HOME": "/nonexistent"])) { error in
+      XCTAssertTrue("\(error)".hasPrefix("model 'no-such-model' not found"), "\(error)")
+    }
+  }
+}
