@@ -20,13 +20,14 @@ let package = Package(
     .target(
       name: "TransformerEngine",
       dependencies: ["CBLAS"],
-      swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+      swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "native"], .when(configuration: .release))]
     ),
+    .target(name: "ModelTraining", dependencies: ["TransformerEngine", "Tokenizers", "Corpus"]),
     .target(name: "HeadLabTestSupport", dependencies: ["TransformerEngine", "Tokenizers"]),
     .executableTarget(
       name: "headlab",
       dependencies: [
-        "TransformerEngine", "Tokenizers",
+        "TransformerEngine", "Tokenizers", "ModelTraining",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -38,6 +39,10 @@ let package = Package(
       dependencies: ["TransformerEngine", "Tokenizers", "HeadLabTestSupport"],
       resources: [.copy("Resources")]),
     .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
+    .testTarget(name: "HeadLabCLITests", dependencies: ["TransformerEngine", "Tokenizers", "HeadLabTestSupport"]),
+    .testTarget(
+      name: "ModelTrainingTests", dependencies: ["ModelTraining", "TransformerEngine", "Tokenizers", "Corpus"],
+      resources: [.copy("Resources")]),
   ],
   swiftLanguageModes: [.v5]
 )

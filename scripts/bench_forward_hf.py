@@ -9,7 +9,9 @@ For every attention implementation (eager, and transformers' default sdpa), ever
 both output modes (full logits [B,T,V], and logits_to_keep=1 -> [B,1,V] when this transformers
 version supports it) it runs `--warmup` untimed forwards, then `--repeats` timed ones, and prints
 one line: median / min / max wall time in ms, tokens/s (= B*T / median) and the process's peak
-RSS (getrusage ru_maxrss).  Float32 weights, torch.inference_mode(), use_cache=False (a single
+RSS (getrusage ru_maxrss).  On Linux it also prints how much CPU other processes used during
+the timed runs and the hypervisor's steal time (from /proc/stat), since a busy machine skews the
+figures.  Float32 weights, torch.inference_mode(), use_cache=False (a single
 forward over the whole prompt; no KV cache is built).
 
 Peak RSS is a high-water mark: in one process it only grows, so later lines include the memory of
@@ -68,6 +70,28 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+def cpu_jiffies() -> tuple[int, int, int] | None:
+    """(busy jiffies of the machine, steal jiffies, jiffies of this process) on Linux, else None."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = [int(x) for x in f.readline().split()[1:]] + [0] * 8
+        with open("/proc/self/stat", encoding="ascii") as f:
+            own = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return user + nice + system + irq + softirq, steal, int(own[11]) + int(own[12])
+
+
+def contention(before, after, seconds: float) -> tuple[float, float] | None:
+    """(% of all cores used by other processes, % stolen by the hypervisor) over an interval."""
+    if before is None or after is None or seconds <= 0:
+        return None
+    scale = 100.0 / os.sysconf("SC_CLK_TCK") / (seconds * (os.cpu_count() or 1))
+    others = (after[0] - before[0]) - (after[2] - before[2])
+    return max(0.0, others * scale), max(0.0, (after[1] - before[1]) * scale)
+
+
 def supports_logits_to_keep(model) -> bool:
     return "logits_to_keep" in inspect.signature(model.forward).parameters
 
@@ -95,10 +119,12 @@ def bench_one(model, attn: str, batch: int, args, mode: str) -> dict:
         for _ in range(args.warmup):
             out = model(ids, **kwargs)
         times = []
+        cpu_before, wall_before = cpu_jiffies(), time.perf_counter()
         for _ in range(args.repeats):
             t0 = time.perf_counter()
             out = model(ids, **kwargs)
             times.append(time.perf_counter() - t0)
+        other = contention(cpu_before, cpu_jiffies(), time.perf_counter() - wall_before)
     expect_t = 1 if mode == "last" else args.tokens
     assert tuple(out.logits.shape) == (batch, expect_t, model.config.vocab_size), out.logits.shape
     med = statistics.median(times)
@@ -112,6 +138,7 @@ def bench_one(model, attn: str, batch: int, args, mode: str) -> dict:
         "max_ms": max(times) * 1e3,
         "tokens_per_s": batch * args.tokens / med,
         "peak_rss_mb": peak_rss_mb(),
+        "contention": other,
     }
 
 
@@ -120,6 +147,11 @@ def fmt(r: dict) -> str:
         f"attn={r['attn']:5s} batch={r['batch']:3d} T={r['tokens']:4d} logits={r['logits']:6s}  "
         f"median {r['median_ms']:9.2f} ms  min {r['min_ms']:9.2f}  max {r['max_ms']:9.2f}  "
         f"tokens/s {r['tokens_per_s']:9.1f}  peak RSS {r['peak_rss_mb']:7.0f} MB"
+        + (
+            ""
+            if r["contention"] is None
+            else f"  other procs {r['contention'][0]:3.0f}% CPU, steal {r['contention'][1]:3.0f}%"
+        )
     )
 
 

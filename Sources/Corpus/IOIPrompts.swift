@@ -32,7 +32,8 @@ extension CorpusGenerator {
   /// `seed`. IO and S are two distinct random names of `Lexicon.names`; the place and object are
   /// random from `Lexicon.places` and `Lexicon.objects`. Templates are used equally often: each
   /// block of as many prompts as there are templates uses every template once, in random order
-  /// (mean ablation is computed per template, papers.md section 3).
+  /// (mean ablation is computed per template, papers.md section 3). The ABBA and BABA sets of one
+  /// seed are paired: same templates, names, places and objects, only the first two names swapped.
   public static func ioiPrompts(
     count: Int, order: IOIOrder, seed: UInt64, templates: IOITemplateSet = .training
   ) -> [IOIPrompt] {

@@ -48,12 +48,13 @@ extension CorpusGenerator {
     "Friends [B] and [A] found a [OBJECT] at the [PLACE]. [B] gave it to [A]",
   ]
 
-  /// Eight BABA templates that the training generator never produces: their openers ("Once",
-  /// "Because", "Before", "Early today", "Last week", "At the", "Since", "spent the evening") and
-  /// their final verbs ("offered", "promised", "returned", "mailed", "carried", "whispered",
-  /// "read a story", "explained") occur in no IOI clause, so they measure whether a model learned
-  /// "predict the name that appeared once" rather than the training templates (the generalisation
-  /// check of default-model.md). Every word is in the lexicon or `Lexicon.commonWords`.
+  /// Eight BABA templates that the training generator never produces: their openings ("Once",
+  /// "Because", "Before", "Early today", "Last week", "At the [PLACE]", "Since", "spent the
+  /// evening") and their final verbs ("offered", "promised", "returned", "mailed", "carried",
+  /// "whispered", "read a story", "explained") occur in no IOI clause, so they measure whether a
+  /// model learned "predict the name that appeared once" rather than the training templates (the
+  /// generalisation check of default-model.md). Every word is in the lexicon or
+  /// `Lexicon.commonWords`, and appears in training text outside IOI sentences (stories, spans).
   public static let heldOutIOITemplates: [String] = [
     "Once [B] and [A] were done at the [PLACE], [B] offered a [OBJECT] to [A]",
     "Because [B] and [A] were late at the [PLACE], [B] promised a [OBJECT] to [A]",

@@ -5,8 +5,8 @@ extension Lexicon {
   /// patterns, the held-out templates, and some everyday words that give the repeated spans
   /// variety. Capitalised forms are listed where a sentence can start with them; nothing else is
   /// ever capitalised, so this list and the lexicon are the whole vocabulary of the corpus.
-  public static let commonWords: [String] = sentenceStarters + functionWords + verbs + nouns
-    + adjectives
+  public static let commonWords: [String] =
+    sentenceStarters + functionWords + verbs + nouns + adjectives
 
   /// Capitalised words that begin sentences (the letter "I" is in `letters`).
   static let sentenceStarters: [String] = [
@@ -17,22 +17,23 @@ extension Lexicon {
 
   static let functionWords: [String] = [
     "a", "about", "after", "afterwards", "again", "and", "at", "back", "before", "but", "by",
-    "down", "for", "from", "he", "her", "here", "him", "his", "home", "in", "into", "it", "near",
-    "never", "not", "of", "on", "out", "over", "she", "so", "some", "something", "that", "the",
-    "their", "them", "then", "there", "they", "this", "to", "today", "together", "up", "very",
-    "we", "where", "while", "with", "much",
+    "down", "for", "from", "goodbye", "he", "hello", "her", "here", "him", "his", "home", "in",
+    "into", "it", "much", "near", "never", "not", "of", "on", "out", "over", "past", "she", "so",
+    "some", "something", "that", "the", "their", "them", "then", "there", "they", "this", "to",
+    "today", "together", "up", "very", "we", "where", "while", "with",
   ]
 
   static let verbs: [String] = [
-    "asked", "bought", "brought", "buy", "called", "came", "carried", "cleaned", "commuting",
-    "come", "cooked", "counted", "decided", "did", "drove", "eat", "explained", "forgot", "found", "gave",
-    "give", "go", "going", "got", "had", "hand", "handed", "have", "heard", "helped", "jump",
-    "laughed", "left", "lent", "liked", "listened", "lived", "looked", "mailed", "met", "offered",
-    "paid", "passed", "played", "playing", "promised", "put", "rained", "ran", "reached", "read",
-    "rested", "returned", "run", "said", "sang", "sat", "saw", "see", "sent", "shared", "showed",
-    "sing", "sitting", "smiled", "sold", "spent", "spoke", "stayed", "talked", "thanked",
-    "thinking", "threw", "told", "took", "tried", "turned", "waited", "waiting", "walk", "walked",
-    "walking", "wanted", "was", "waved", "went", "were", "whispered", "worked", "working", "wrote",
+    "asked", "bought", "brought", "buy", "called", "came", "carried", "cleaned", "come",
+    "commuting", "cooked", "counted", "decided", "did", "drove", "eat", "explained", "forgot",
+    "found", "gave", "give", "go", "going", "got", "had", "hand", "handed", "have", "heard", "help",
+    "helped", "jump", "laughed", "left", "lent", "liked", "listened", "lived", "looked", "mailed",
+    "met", "offered", "paid", "passed", "played", "playing", "promised", "put", "rained", "ran",
+    "reached", "read", "rested", "returned", "run", "said", "sang", "sat", "saw", "see", "sent",
+    "shared", "showed", "sing", "sitting", "smiled", "sold", "spent", "spoke", "stayed", "talked",
+    "thanked", "thinking", "threw", "told", "took", "tried", "turned", "waited", "waiting", "walk",
+    "walked", "walking", "wanted", "was", "waved", "went", "were", "whispered", "worked",
+    "working", "wrote",
   ]
 
   static let nouns: [String] = [

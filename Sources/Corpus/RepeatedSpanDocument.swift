@@ -1,5 +1,5 @@
 /// Repeated-span documents: a random sequence of 5-15 words, shown two or three times
-/// ("I said lamp river Mary blue cold. lamp river Mary blue cold.").
+/// ("I said river blue Mary cold park. river blue Mary cold park.").
 ///
 /// Predicting the second copy is possible only by copying from the first, which is what
 /// induction heads do: attend to the token after the previous occurrence of the current token
@@ -32,7 +32,8 @@ enum RepeatedSpanDocument {
     } else {
       copies = rng.chance(0.5) ? 2 : 3
     }
-    let span = rng.distinctIndices(length, below: pool.count).map { pool[$0] }.joined(separator: " ")
+    let words = rng.distinctIndices(length, below: pool.count).map { pool[$0] }
+    let span = words.joined(separator: " ")
     let separator = rng.pick(separators)
     var text = rng.pick(leadIns) + " " + span
     for _ in 1..<copies {

@@ -32,7 +32,7 @@ enum StoryDocument {
   static func make(rng: inout CorpusRandom) -> String {
     var cast = Cast(rng: &rng)
     var sentences = [render(rng.pick(StoryPatterns.openings), cast: &cast, rng: &rng)]
-    let target = rng.int(in: 28...52)
+    let target = rng.int(in: 24...46)
     let endingReserve = 11
     var used: [Int] = []
     var attempts = 0

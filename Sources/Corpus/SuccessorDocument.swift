@@ -13,7 +13,7 @@ enum SuccessorDocument {
   static let kindWeights: [Double] = [2, 1, 1, 1.5, 1, 1.5, 1, 1.5]
 
   static let leadIns: [String] = [
-    "We counted", "She said", "He wrote", "They read", "Then came", "The list was", "I said",
+    "We counted", "She said", "He wrote", "They read", "Then came", "The list was", "We said",
     "She wrote down",
   ]
 
@@ -60,10 +60,12 @@ enum SuccessorDocument {
     " " + run.joined(separator: kind.usesCommas ? " " : ", ")
   }
 
-  /// `count` consecutive items of `kind` from a random start. Numbers start in 1...60 half the
-  /// time (small numbers are the most common in text) and never pass 200; cyclic kinds may wrap.
+  /// `count` consecutive items of `kind` (at most one full cycle) from a random start. Numbers
+  /// start in 1...60 half the time (small numbers are the most common in text) and never pass
+  /// 200; cyclic kinds may wrap.
   static func randomRun(_ kind: SuccessorKind, count: Int, rng: inout CorpusRandom) -> [String] {
     let size = kind.items.count
+    let count = min(count, size)
     let start: Int
     if kind.wraps {
       start = rng.below(size)

@@ -16,8 +16,9 @@ struct SuccessorFrame {
   /// The largest run the frame takes before the sentence gets too long.
   let maximumItems: Int
 
-  init(_ lead: String, _ item: String, _ joiner: String, _ lastJoiner: String, maximumItems: Int = 4)
-  {
+  init(
+    _ lead: String, _ item: String, _ joiner: String, _ lastJoiner: String, maximumItems: Int = 4
+  ) {
     self.lead = lead
     self.item = item
     self.joiner = joiner

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Why a tokenizer could not be loaded. The message is one line and names
+/// Why a tokenizer could not be loaded (or written). The message is one line and names
 /// the file (and line, where there is one), e.g.
 /// `merges.txt line 17: expected two symbols separated by one space`.
 public struct TokenizerError: Error, LocalizedError, CustomStringConvertible, Equatable, Sendable {
@@ -16,6 +16,8 @@ public struct TokenizerError: Error, LocalizedError, CustomStringConvertible, Eq
     case unsupportedFeature
     /// A model directory holds no tokenizer files.
     case noTokenizerFiles
+    /// A tokenizer file could not be written.
+    case unwritableFile
   }
 
   public let kind: Kind

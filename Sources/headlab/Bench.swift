@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import ModelTraining
 import TransformerEngine
 
 struct Bench: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Benchmarks.", subcommands: [BenchForward.self])
+  static let configuration = CommandConfiguration(abstract: "Benchmarks.", subcommands: [BenchForward.self, BenchTrain.self])
 }
 
 /// Times the forward pass on random token ids; prints median/min/max, tokens/s, GFLOP/s, peak RSS.
@@ -36,7 +37,7 @@ struct BenchForward: ParsableCommand {
       let model = loaded.model
       let c = model.config
       print("model \(loaded.directory.url.path): \(c.parameterCount.formatted()) parameters, threads \(BLAS.threadCount), logits \(allLogits ? "all positions" : "last position")")
-      var generator = SplitMix64(seed: 1234)
+      var generator = SplitMix64(seed: 0)  // the id scheme of scripts/bench_forward_hf.py
       for B in batches {
         let rows = (0..<B).map { _ in (0..<tokens).map { _ in Int(generator.next() % UInt64(c.vocabularySize)) } }
         let selection: LogitPositions = allLogits ? .all : .last
@@ -74,5 +75,81 @@ enum PeakMemory {
     var usage = rusage()
     getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     return Double(usage.ru_maxrss) / 1024
+  }
+}
+
+/// Times training steps (forward, backward, clipping, AdamW) and, where Python with torch and
+/// transformers is installed, the same step in PyTorch (scripts/bench_train_torch.py).
+struct BenchTrain: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "train", abstract: "Time a training step, beside PyTorch where installed.")
+
+  @Option(name: .long, help: "Recipe whose model and batch to use (default: the built-in default recipe values).")
+  var config: String?
+
+  @Option(name: .long, help: "Vocabulary size (the recipe's tokenizer size).")
+  var vocab: Int?
+
+  @Option(name: .long, help: "Timed steps (after 3 warm-up steps).")
+  var repeats: Int = 10
+
+  @Option(name: .long, help: "Compute threads (default: all cores).")
+  var threads: Int?
+
+  @Flag(name: .customLong("no-torch"), help: "Skip the PyTorch comparison.")
+  var noTorch = false
+
+  func run() throws {
+    try reportingErrors {
+      let recipe = try config.map { try Recipe.load(URL(fileURLWithPath: $0)) } ?? Recipe()
+      let V = vocab ?? recipe.tokenizer.vocabularySize
+      let model = try TransformerModel(config: recipe.modelConfig(vocabularySize: V))
+      Initialization.initialize(model, std: recipe.training.initStd, seed: 1)
+      let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+      let step = DataParallelStep(model: model, threads: threadCount)
+      let optimizer = AdamW(layout: model.parameters.layout, settings: recipe.training.adamW)
+      let (B, T) = (recipe.training.batchSize, recipe.training.sequenceLength)
+      var generator = SplitMix64(seed: 0)
+      let rows = (0..<B).map { _ in (0...T).map { _ in Int(generator.next() % UInt64(V)) } }
+      let inputs = rows.map { Array($0.dropLast()) }, targets = rows.map { Array($0.dropFirst()) }
+      var times: [Double] = []
+      for i in 0..<(3 + repeats) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        _ = try step.run(inputs: inputs, targets: targets)
+        GradientClipping.clip(step.gradients, maxNorm: 1)
+        optimizer.update(model.parameters, gradients: step.gradients, learningRate: 1e-3)
+        if i >= 3 { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6) }
+      }
+      times.sort()
+      let median = times[times.count / 2]
+      let c = model.config
+      print("model: \(c.layers) layers, \(c.heads) heads, d_model \(c.modelDim), vocab \(V); batch \(B) x \(T) tokens")
+      print(String(format: "headlab  step median %7.1f ms  min %7.1f  max %7.1f  %8.0f tokens/s  (%d threads, OpenBLAS %@)",
+                   median, times.first!, times.last!, Double(B * T) / (median / 1e3), threadCount, BLAS.coreName))
+      if !noTorch { printTorchStep(c, B: B, T: T, threads: threadCount) }
+    }
+  }
+
+  func printTorchStep(_ c: ModelConfig, B: Int, T: Int, threads: Int) {
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/bench_train_torch.py").standardized
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", script.path, "--layers", "\(c.layers)", "--heads", "\(c.heads)", "--dim", "\(c.modelDim)",
+                         "--positions", "\(c.contextLength)", "--vocab", "\(c.vocabularySize)", "--batch", "\(B)", "--tokens", "\(T)",
+                         "--repeats", "\(repeats)", "--threads", "\(threads)"]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { print("pytorch  (python3 not found)"); return }
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0,
+          let json = (try? JSONSerialization.jsonObject(with: output)) as? [String: Any],
+          let median = json["median_ms"] as? Double, let rate = json["tokens_per_second"] as? Double else {
+      print("pytorch  (not measured: torch/transformers not installed, or \(script.path) failed)")
+      return
+    }
+    print(String(format: "pytorch  step median %7.1f ms  min %7.1f  max %7.1f  %8.0f tokens/s  (torch %@, %d threads)",
+                 median, json["min_ms"] as? Double ?? 0, json["max_ms"] as? Double ?? 0, rate,
+                 json["torch"] as? String ?? "?", json["threads"] as? Int ?? 0))
   }
 }

@@ -4,6 +4,9 @@ import TransformerEngine
 /// The model headlab opens when no --model is given.
 enum EmbeddedModel {
   static func directory() throws -> ModelDirectory {
-    throw CheckpointError.modelNotFound(reference: "(embedded default model)", searched: ["this build has none yet; pass --model DIR"])
+    guard let url = DefaultModel.directory else {
+      throw CheckpointError.modelNotFound(reference: "(embedded default model)", searched: ["the HeadLab_TransformerEngine.resources folder beside the headlab binary", "the source tree"])
+    }
+    return ModelDirectory(url: url)
   }
 }

@@ -11,7 +11,7 @@ struct HeadLab: ParsableCommand {
       With no subcommand, headlab opens the model given by --model (default: the embedded model) \
       and prints its summary and a greedy completion.
       """,
-    subcommands: [Run.self, Forward.self, Tokenize.self, Info.self, Bench.self],
+    subcommands: [Run.self, Forward.self, Tokenize.self, Info.self, Train.self, Bench.self],
     defaultSubcommand: Run.self)
 
   static func main() {
@@ -20,7 +20,8 @@ struct HeadLab: ParsableCommand {
   }
 
   /// Re-executes this process with `OPENBLAS_CORETYPE` set when OpenBLAS chose slower kernels
-  /// than the CPU supports (see `BLAS.fasterCoreType`). Set `OPENBLAS_CORETYPE` yourself to skip.
+  /// than the CPU supports (see `BLAS.fasterCoreType`). An `OPENBLAS_CORETYPE` already in the
+  /// environment is the user's choice and is kept.
   static func useFasterBLASKernels() {
     guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
           let core = BLAS.fasterCoreType() else { return }

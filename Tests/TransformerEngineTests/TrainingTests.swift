@@ -55,10 +55,25 @@ final class TrainingTests: XCTestCase {
     XCTAssertNotEqual(a.inputs, rows.batch(step: 6, size: 4, seed: 1, inductionFraction: 0.25).inputs)
     XCTAssertEqual(a.inputs[0].count, 8)
     XCTAssertEqual(Array(a.inputs[0].dropFirst()), Array(a.targets[0].dropLast()))
-    // The last row is an induction row: BOS, 4 tokens, the same 4 again.
+    // The last row is an induction row: BOS, then k random tokens and the same k again (k >= 5),
+    // here cut at the row's 9 tokens.
     let induction = a.inputs[3] + [a.targets[3].last!]
     XCTAssertEqual(induction[0], 0)
-    XCTAssertEqual(Array(induction[1...4]), Array(induction[5...8]))
+    XCTAssertEqual(Array(induction[1...3]), Array(induction[6...8]))
+  }
+
+  /// Induction rows repeat segments of varying length, so no fixed copying distance fits them.
+  func testInductionRowsVaryTheirPeriod() {
+    let rows = TokenBatches(documents: Array(repeating: Array(1...70), count: 4), rowLength: 65, bos: 0, vocabularySize: 50)
+    var periods = Set<Int>()
+    for step in 0..<10 {
+      let batch = rows.batch(step: step, size: 2, seed: 3, inductionFraction: 0.5)
+      let row = batch.inputs[1] + [batch.targets[1].last!]
+      let period = (5...32).first { k in Array(row[1...k]) == Array(row[(k + 1)...(2 * k)]) }
+      XCTAssertNotNil(period, "row \(row) does not start with a repeated segment")
+      periods.insert(period ?? 0)
+    }
+    XCTAssertGreaterThan(periods.count, 4, "periods \(periods)")
   }
 
   func testDataParallelStepEqualsSingleThread() throws {

@@ -78,19 +78,19 @@ public enum HuggingFaceConfig {
     }
     func optionalInt(_ key: String) throws -> Int? {
       guard let raw = json[key], !(raw is NSNull) else { return nil }
-      guard let n = raw as? NSNumber, !(raw is Bool), n.doubleValue == n.doubleValue.rounded() else {
+      guard let n = raw as? NSNumber, !isJSONBoolean(raw), n.doubleValue == n.doubleValue.rounded() else {
         throw error("'\(key)' must be an integer")
       }
       return n.intValue
     }
     func optionalDouble(_ key: String) throws -> Double? {
       guard let raw = json[key], !(raw is NSNull) else { return nil }
-      guard let n = raw as? NSNumber, !(raw is Bool) else { throw error("'\(key)' must be a number") }
+      guard let n = raw as? NSNumber, !isJSONBoolean(raw) else { throw error("'\(key)' must be a number") }
       return n.doubleValue
     }
     func optionalBool(_ key: String) throws -> Bool? {
       guard let raw = json[key], !(raw is NSNull) else { return nil }
-      guard let b = raw as? Bool else { throw error("'\(key)' must be true or false") }
+      guard isJSONBoolean(raw), let b = raw as? Bool else { throw error("'\(key)' must be true or false") }
       return b
     }
   }

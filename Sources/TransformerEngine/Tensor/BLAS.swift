@@ -17,6 +17,16 @@ public enum BLAS {
     let lda = lda ?? (transposeA ? m : k)
     let ldb = ldb ?? (transposeB ? k : n)
     let ldc = ldc ?? n
+    if m <= SkinnyMatmul.maximumRows && !transposeA && k >= 64 && n >= 64 && (beta == 0 || beta == 1) {
+      if !transposeB && alpha == 1 {
+        SkinnyMatmul.multiply(a, lda: lda, b, ldb: ldb, into: c, ldc: ldc, m: m, n: n, k: k, accumulate: beta == 1)
+        return
+      }
+      if transposeB {
+        SkinnyMatmul.multiplyTransposed(a, lda: lda, b, ldb: ldb, into: c, ldc: ldc, m: m, n: n, k: k, alpha: alpha, accumulate: beta == 1)
+        return
+      }
+    }
     cblas_sgemm(
       CblasRowMajor,
       transposeA ? CblasTrans : CblasNoTrans,
@@ -24,10 +34,13 @@ public enum BLAS {
       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
   }
 
-  /// Threads OpenBLAS may use for one product.
+  /// Threads one product may use (OpenBLAS's and the engine's own small-product kernels).
   public static var threadCount: Int {
     get { Int(openblas_get_num_threads()) }
-    set { openblas_set_num_threads(Int32(max(1, newValue))) }
+    set {
+      openblas_set_num_threads(Int32(max(1, newValue)))
+      ParallelFor.threadCount = max(1, newValue)
+    }
   }
 }
 
@@ -40,11 +53,19 @@ extension BLAS {
   /// 1.5-2x in sgemm. Returns "SkylakeX" when the CPU has every AVX-512 subset those kernels use
   /// and OpenBLAS chose something else; nil otherwise. The choice can only be changed through the
   /// `OPENBLAS_CORETYPE` environment variable before the library loads (see `headlab`'s main).
-  public static func fasterCoreType(cpuFlags: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) -> String? {
+  public static func fasterCoreType(cpuFlags: String? = readProcFile("/proc/cpuinfo")) -> String? {
     guard let cpuFlags, let flagsLine = cpuFlags.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
     let flags = Set(flagsLine.split(separator: " ").map(String.init))
     let needed = ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]
     guard needed.allSatisfy(flags.contains) else { return nil }
     return ["Haswell", "Zen"].contains(coreName) ? "SkylakeX" : nil
   }
+}
+
+/// Reads a /proc file (their stat size is 0, so size-based readers return nothing).
+public func readProcFile(_ path: String) -> String? {
+  guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+  defer { try? handle.close() }
+  guard let data = try? handle.readToEnd() else { return nil }
+  return String(decoding: data, as: UTF8.self)
 }

@@ -7,8 +7,8 @@
 /// row[1...T].
 ///
 /// The batch for step s is a pure function of (seed, s): rows come in a seeded permutation per
-/// epoch, and a fraction of each batch is replaced by induction rows (BOS, k random tokens, the
-/// same k tokens again) generated from (seed, s, row). Resuming at step s therefore sees exactly
+/// epoch, and a fraction of each batch is replaced by induction rows (BOS, then runs of k random
+/// tokens each followed by the same k tokens again) generated from (seed, s, row). Resuming at step s therefore sees exactly
 /// the batches an uninterrupted run would.
 public struct TokenBatches: Sendable {
   /// [rows, rowLength] row-major.
@@ -70,18 +70,24 @@ public struct TokenBatches: Sendable {
     return (inputs, targets)
   }
 
-  /// BOS, then k random non-BOS tokens, then the same k again (k = (rowLength - 1) / 2).
+  /// BOS, then segments each made of k random non-BOS tokens followed by the same k tokens
+  /// again, k drawn from 5...max(5, (rowLength - 1) / 2) per segment, until the row is full (the
+  /// last segment may be cut). Varying k matters: with one fixed period a model learns to copy
+  /// from a fixed distance back instead of learning induction.
   func inductionRow(seed: UInt64, step: Int, index: Int) -> [Int32] {
     var generator = SplitMix64(seed: seed ^ 0x1D0C_7100 &+ UInt64(step) &* 1_000_003 &+ UInt64(index))
-    let k = (rowLength - 1) / 2
-    var half: [Int32] = []
-    while half.count < k {
-      let t = Int32(generator.next() % UInt64(vocabularySize))
-      if t != bos { half.append(t) }
+    let longest = max(5, (rowLength - 1) / 2)
+    var row = [bos]
+    while row.count < rowLength {
+      let k = 5 + Int(generator.next() % UInt64(longest - 4))
+      var segment: [Int32] = []
+      while segment.count < k {
+        let t = Int32(generator.next() % UInt64(vocabularySize))
+        if t != bos { segment.append(t) }
+      }
+      row += segment + segment
     }
-    var row = [bos] + half + half
-    while row.count < rowLength { row.append(half[row.count % k]) }
-    return row
+    return Array(row.prefix(rowLength))
   }
 
   /// Index `i` of a seeded Fisher-Yates permutation of 0..<rowCount for `epoch` (cached per epoch).

@@ -1,0 +1,100 @@
+import Foundation
+import HeadLabTestSupport
+import Tokenizers
+import TransformerEngine
+import XCTest
+
+/// Runs the built `headlab` binary: outputs parse, and bad input gives one error line naming the
+/// culprit with exit code 1.
+final class CLITests: XCTestCase {
+  var directory: URL!
+
+  override func setUpWithError() throws {
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent("headlab-cli-\(UUID().uuidString)")
+    let tokenizer = try BPETrainer.train(texts: ["hello world, the cat sat on the mat; hello again"], vocabularySize: 270)
+    try tokenizer.write(to: directory)
+    let model = try tinyRandomModel(vocabularySize: tokenizer.vocabularySize)
+    try CheckpointWriter.save(model, to: directory)
+  }
+
+  override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
+
+  struct Output { let status: Int32; let stdout: String; let stderr: String }
+
+  func headlab(_ arguments: [String]) throws -> Output {
+    let binary = Bundle.main.bundleURL.appendingPathComponent("headlab")
+    guard FileManager.default.fileExists(atPath: binary.path) else {
+      struct MissingBinary: Error, CustomStringConvertible { let description: String }
+      throw MissingBinary(description: "headlab binary not built at \(binary.path); build all products before testing (scripts/test.sh does)")
+    }
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+  }
+
+  /// Exit code 1 and exactly one stderr line, which contains `culprit`.
+  func assertOneLineError(_ arguments: [String], naming culprit: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    let result = try headlab(arguments)
+    XCTAssertEqual(result.status, 1, "exit status; stderr: \(result.stderr)", file: file, line: line)
+    let lines = result.stderr.split(separator: "\n")
+    XCTAssertEqual(lines.count, 1, "stderr: \(result.stderr)", file: file, line: line)
+    XCTAssertTrue(result.stderr.hasPrefix("headlab: error: "), result.stderr, file: file, line: line)
+    XCTAssertTrue(result.stderr.contains(culprit), "'\(culprit)' not in: \(result.stderr)", file: file, line: line)
+  }
+
+  func testForwardJSON() throws {
+    let result = try headlab(["forward", "--model", directory.path, "--prompt", "hello world", "--hook", "blocks.1.attn.hook_pattern", "--top-k", "3", "--json"])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    let tokens = try XCTUnwrap(json["tokens"] as? [Int])
+    XCTAssertEqual(tokens.first, 269, "BOS (<|endoftext|>) is prepended")
+    XCTAssertEqual((json["top"] as? [Any])?.count, 3)
+    XCTAssertEqual((json["logits"] as? [Any])?.count, 270)
+    let hook = try XCTUnwrap((json["hooks"] as? [[String: Any]])?.first)
+    XCTAssertEqual(hook["shape"] as? [Int], [1, 2, tokens.count, tokens.count])
+  }
+
+  func testTokenizeAndInfo() throws {
+    let tokenized = try headlab(["tokenize", "--model", directory.path, "--no-bos", "--json", "hello world"])
+    XCTAssertEqual(tokenized.status, 0, tokenized.stderr)
+    let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(tokenized.stdout.utf8)) as? [String: Any])
+    XCTAssertEqual((json["tokens"] as? [String])?.joined(), "hello world")
+    let info = try headlab(["info", "--model", directory.path])
+    XCTAssertEqual(info.status, 0, info.stderr)
+    XCTAssertTrue(info.stdout.contains("2 layers, 2 heads of 8"), info.stdout)
+  }
+
+  func testBadInputGivesOneErrorLine() throws {
+    try assertOneLineError(["forward", "--model", directory.path, "--prompt", "hello", "--hook", "blocks.0.attn.hook_qq"], naming: "blocks.0.attn.hook_qq")
+    try assertOneLineError(["forward", "--model", directory.path, "--prompt", "", "--no-bos"], naming: "empty prompt")
+    try assertOneLineError(["forward", "--model", directory.path, "--prompt", String(repeating: "hello ", count: 20)], naming: "context is 12 positions")
+    try assertOneLineError(["info", "--model", directory.appendingPathComponent("missing").path], naming: "missing")
+
+    let weights = directory.appendingPathComponent("model.safetensors")
+    let data = try Data(contentsOf: weights)
+    try data.prefix(data.count / 2).write(to: weights)
+    try assertOneLineError(["info", "--model", directory.path], naming: weights.path)
+
+    try FileManager.default.removeItem(at: weights)
+    try Data([0x80]).write(to: directory.appendingPathComponent("pytorch_model.bin"))
+    try assertOneLineError(["info", "--model", directory.path], naming: "pytorch_model.bin")
+
+    try FileManager.default.removeItem(at: directory.appendingPathComponent("config.json"))
+    try assertOneLineError(["info", "--model", directory.path], naming: "config.json")
+  }
+
+  func testTrainRefusesABadRecipe() throws {
+    let recipe = directory.appendingPathComponent("recipe.json")
+    try #"{"model": {"heads": 3, "modelDim": 16}}"#.write(to: recipe, atomically: true, encoding: .utf8)
+    try assertOneLineError(["train", "--config", recipe.path, "--out", directory.appendingPathComponent("out").path], naming: "model.heads (3) must divide model.modelDim (16)")
+    try #"{"trainng": {}}"#.write(to: recipe, atomically: true, encoding: .utf8)
+    try assertOneLineError(["train", "--config", recipe.path, "--out", directory.appendingPathComponent("out").path], naming: "unknown key 'trainng'")
+  }
+}

@@ -1,0 +1,49 @@
+import Corpus
+import Foundation
+import ModelTraining
+import Tokenizers
+import TransformerEngine
+import XCTest
+
+/// The committed default model has the behaviours it was trained for, on 500 fresh prompts per
+/// task (evaluation seed differs from the corpus seed): IOI accuracy >= 95% and mean logit
+/// difference >= 3 in both name orders, successor top-1 >= 90% per kind, and a loss drop of at
+/// least 3 nats on the second copy of a repeated random sequence.
+final class DefaultModelBehaviourTests: XCTestCase {
+  static let evaluationSeed: UInt64 = 987_654_321
+
+  func loadDefault() throws -> (TransformerModel, BPETokenizer, URL) {
+    let directory = try XCTUnwrap(DefaultModel.directory, "no embedded default model")
+    let (model, _) = try ModelLoader.load(ModelDirectory(url: directory))
+    return (model, try BPETokenizer.load(directory: directory), directory)
+  }
+
+  func testBehaviourOnFreshPrompts() throws {
+    let (model, tokenizer, _) = try loadDefault()
+    let report = try BehaviourEvaluation.evaluate(model: model, tokenizer: tokenizer, count: 500, seed: Self.evaluationSeed)
+    print(report.summary)
+    for order in IOIOrder.allCases {
+      let score = try XCTUnwrap(report.ioi[order.rawValue])
+      XCTAssertEqual(score.prompts, 500)
+      XCTAssertGreaterThanOrEqual(score.accuracy, 0.95, "IOI \(order) accuracy")
+      XCTAssertGreaterThanOrEqual(score.meanLogitDifference, 3.0, "IOI \(order) logit difference")
+    }
+    for kind in SuccessorKind.allCases {
+      XCTAssertGreaterThanOrEqual(try XCTUnwrap(report.successorAccuracy[kind.rawValue]), 0.90, "successor \(kind)")
+    }
+    XCTAssertGreaterThanOrEqual(report.induction.drop, 3.0, "induction loss drop")
+  }
+
+  func testEveryLexiconWordIsOneToken() throws {
+    let (_, tokenizer, _) = try loadDefault()
+    for word in Lexicon.requiredSingleTokens {
+      XCTAssertEqual(tokenizer.encode(word).count, 1, "'\(word)'")
+    }
+  }
+
+  func testModelFileIsSmall() throws {
+    let (_, _, directory) = try loadDefault()
+    let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("model.safetensors").path)[.size] as? Int)
+    XCTAssertLessThan(size, 20_000_000)
+  }
+}

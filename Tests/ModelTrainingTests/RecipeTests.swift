@@ -1,0 +1,47 @@
+import Foundation
+import ModelTraining
+import XCTest
+
+final class RecipeTests: XCTestCase {
+  func parse(_ text: String) throws -> Recipe {
+    let json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+    return try Recipe.parse(json, file: "recipe.json")
+  }
+
+  func message(_ text: String) -> String {
+    do { _ = try parse(text); return "parsed" } catch { return "\(error)" }
+  }
+
+  func testDefaultsAndOverrides() throws {
+    let recipe = try parse(#"{"format": 1, "model": {"layers": 2}, "training": {"steps": 10, "adamW": {"beta2": 0.95}}}"#)
+    XCTAssertEqual(recipe.model.layers, 2)
+    XCTAssertEqual(recipe.model.heads, 4)
+    XCTAssertEqual(recipe.training.steps, 10)
+    XCTAssertEqual(recipe.training.adamW.beta2, 0.95)
+    XCTAssertEqual(recipe.training.adamW.beta1, 0.9)
+    XCTAssertEqual(recipe.training.batchSize, 32)
+  }
+
+  func testRoundTripsThroughItsJSON() throws {
+    var original = Recipe()
+    original.model.mlpDim = 300
+    original.training.seed = 42
+    let reparsed = try Recipe.parse(original.json(), file: "x")
+    XCTAssertEqual(reparsed, original)
+  }
+
+  func testUnknownKeysAreNamed() {
+    XCTAssertEqual(message(#"{"modle": {}}"#), "recipe.json: unknown key 'modle' (allowed here: corpus, format, model, tokenizer, training)")
+    XCTAssertTrue(message(#"{"training": {"stpes": 3}}"#).hasPrefix("recipe.json: unknown key 'training.stpes'"), message(#"{"training": {"stpes": 3}}"#))
+    XCTAssertTrue(message(#"{"training": {"adamW": {"beta3": 1}}}"#).hasPrefix("recipe.json: unknown key 'training.adamW.beta3'"))
+  }
+
+  func testImpossibleSizes() {
+    XCTAssertEqual(message(#"{"model": {"heads": 3, "modelDim": 128}}"#), "invalid recipe: model.heads (3) must divide model.modelDim (128)")
+    XCTAssertEqual(message(#"{"model": {"contextLength": 32}, "training": {"sequenceLength": 64}}"#),
+                   "invalid recipe: training.sequenceLength (64) is larger than the model's context (32 positions)")
+    XCTAssertEqual(message(#"{"model": {"layers": 0}}"#), "invalid recipe: model.layers must be positive, got 0")
+    XCTAssertEqual(message(#"{"model": {"layers": "four"}}"#), "recipe.json: 'model.layers' must be an integer")
+    XCTAssertEqual(message(#"{"format": 9}"#), "recipe.json: recipe format 9 is newer than this headlab understands (1)")
+  }
+}
