@@ -60,6 +60,9 @@ How to run (from the repository root; takes well under a minute on 2 CPU cores):
 
 It never touches the network (nothing comes from the Hugging Face hub). It is deterministic:
 fixed seeds, one torch thread; rerunning it with the same versions rewrites identical files.
+It replaces only the files listed above: references/ also holds the gradient and AdamW
+references of scripts/make_gradient_fixtures.py, which it leaves alone (rerun that script after
+this one if the models change).  Helpers shared with that script are in scripts/fixture_common.py.
 
 Versions used to produce the committed fixtures:
     Python 3.11.7, torch 2.15.0, transformers 5.23.0, transformer-lens 3.9.0,
@@ -74,36 +77,33 @@ import copy
 import hashlib
 import inspect
 import json
-import platform
 import re
 import shutil
 import sys
 import tempfile
-import warnings
 from pathlib import Path
 
 import numpy as np
-import safetensors
-import tokenizers
 import torch
-import transformers
 from safetensors import safe_open
-from safetensors.torch import save_file
 from tokenizers import ByteLevelBPETokenizer
 from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel
 
-warnings.filterwarnings("ignore", category=DeprecationWarning)
-warnings.filterwarnings("ignore", category=FutureWarning)
+from fixture_common import (
+    DEFAULT_OUT,
+    EOT,
+    build_tl,
+    config_summary,
+    load_hf,
+    log,
+    maxdiff,
+    versions,
+    write_reference,
+)
+from transformer_lens import HookedTransformer  # after fixture_common's warning filters
 
-import transformer_lens  # noqa: E402
-from transformer_lens import HookedTransformer, HookedTransformerConfig  # noqa: E402
-from transformer_lens.pretrained.weight_conversions import convert_gpt2_weights  # noqa: E402
-
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_OUT = REPO / "Tests" / "TransformerEngineTests" / "Resources"
 GENERATOR = "scripts/make_engine_fixtures.py"
 
-EOT = "<|endoftext|>"
 TOKENIZER_VOCAB_SIZE = 320  # 256 byte symbols + <|endoftext|> + 63 merges
 WEIGHT_SEED = {"tiny": 20240601, "tiny-wide": 20240602}
 RANDOM_CASE_SEED = 7
@@ -195,29 +195,6 @@ REFERENCE_MODELS = [
     ("tiny-bf16", "tiny", SHORT_PLAN),
     ("tiny-wide", "tiny-wide", FULL_PLAN),
 ]
-
-
-def log(*args):
-    print(*args, flush=True)
-
-
-def versions() -> dict:
-    return {
-        "python": platform.python_version(),
-        "torch": torch.__version__.split("+")[0],
-        "transformers": transformers.__version__,
-        "transformer_lens": getattr(transformer_lens, "__version__", None)
-        or _dist_version("transformer-lens"),
-        "tokenizers": tokenizers.__version__,
-        "safetensors": safetensors.__version__,
-        "numpy": np.__version__,
-    }
-
-
-def _dist_version(name: str) -> str:
-    from importlib.metadata import version
-
-    return version(name)
 
 
 # --------------------------------------------------------------------------- tokenizer
@@ -377,61 +354,6 @@ def save_model_dir(
 # --------------------------------------------------------------------------- references
 
 
-def load_hf(path: Path) -> GPT2LMHeadModel:
-    model = GPT2LMHeadModel.from_pretrained(
-        str(path), dtype=torch.float32, attn_implementation="eager"
-    )
-    model.eval()
-    assert model.config._attn_implementation == "eager"
-    assert all(p.dtype == torch.float32 for p in model.parameters())
-    return model
-
-
-def build_tl(hf: GPT2LMHeadModel) -> HookedTransformer:
-    c = hf.config
-    cfg = HookedTransformerConfig(
-        n_layers=c.n_layer,
-        d_model=c.n_embd,
-        n_ctx=c.n_positions,
-        d_head=c.n_embd // c.n_head,
-        n_heads=c.n_head,
-        d_mlp=c.n_inner if c.n_inner is not None else 4 * c.n_embd,
-        d_vocab=c.vocab_size,
-        act_fn=c.activation_function,
-        eps=c.layer_norm_epsilon,
-        normalization_type="LN",
-        positional_embedding_type="standard",
-        original_architecture="GPT2LMHeadModel",
-        use_attn_result=True,
-        default_prepend_bos=False,
-        dtype=torch.float32,
-        device="cpu",
-        seed=0,
-    )
-    tl = HookedTransformer(cfg)
-    state = convert_gpt2_weights(hf, cfg)
-    state = {k: v.detach().clone() for k, v in state.items()}
-    expected = {k: v.clone() for k, v in state.items()}
-    tl.load_and_process_state_dict(
-        state,
-        fold_ln=False,
-        center_writing_weights=False,
-        center_unembed=False,
-        refactor_factored_attn_matrices=False,
-        fold_value_biases=False,
-    )
-    tl.eval()
-    # Every converted tensor must have landed unchanged; the only other parameter is b_U = 0.
-    params = dict(tl.named_parameters())
-    for k, v in expected.items():
-        assert k in params, k
-        assert torch.equal(params[k].detach(), v), f"TL parameter {k} was modified on load"
-    extra = set(params) - set(expected)
-    assert extra == {"unembed.b_U"}, extra
-    assert torch.count_nonzero(params["unembed.b_U"]) == 0
-    return tl
-
-
 def stored_dtype(model_dir: Path) -> str:
     """The safetensors dtype (F32/F16/BF16) of the weights in a model directory."""
     dtypes = set()
@@ -440,11 +362,6 @@ def stored_dtype(model_dir: Path) -> str:
             dtypes.update(st.get_slice(k).get_dtype() for k in st.keys())
     assert len(dtypes) == 1, dtypes
     return dtypes.pop()
-
-
-def maxdiff(a: torch.Tensor, b: torch.Tensor) -> float:
-    assert a.shape == b.shape, (a.shape, b.shape)
-    return (a.double() - b.double()).abs().max().item()
 
 
 @torch.no_grad()
@@ -491,17 +408,6 @@ def run_case(hf: GPT2LMHeadModel, tl: HookedTransformer, tokens: list[list[int]]
     return hf_logits, tl_logits, cache, diffs
 
 
-def write_json(path: Path, obj: dict) -> None:
-    """Pretty JSON with every token row kept on one line."""
-    text = json.dumps(obj, indent=2, ensure_ascii=False)
-    text = re.sub(
-        r"\[\s*(-?\d+(?:,\s*-?\d+)*)\s*\]",
-        lambda m: "[" + ", ".join(x.strip() for x in m.group(1).split(",")) + "]",
-        text,
-    )
-    path.write_text(text + "\n", encoding="utf-8")
-
-
 def make_reference(name: str, family: str, plan, models_dir: Path, refs_dir: Path, tok) -> None:
     log(f"\n== references for {name}")
     hf = load_hf(models_dir / name)
@@ -536,13 +442,6 @@ def make_reference(name: str, family: str, plan, models_dir: Path, refs_dir: Pat
             f"  pattern vs HF attn {diffs['pattern_vs_hf_attentions']:.3e}"
             f"  max|logit| {case['diagnostics']['max_abs_logit']:.2f}"
         )
-    tensors = {k: v.detach().to(torch.float32).contiguous().clone() for k, v in tensors.items()}
-    save_file(
-        tensors,
-        str(refs_dir / f"{name}.safetensors"),
-        # One metadata key only: safetensors writes several keys in hash-map (random) order.
-        metadata={"description": f"{name} references written by {GENERATOR}"},
-    )
     worst = max(c2["diagnostics"]["max_abs_diff_tl_vs_hf"]["logits"] for c2 in cases)
     largest = max(c2["diagnostics"]["max_abs_logit"] for c2 in cases)
     doc = {
@@ -552,16 +451,7 @@ def make_reference(name: str, family: str, plan, models_dir: Path, refs_dir: Pat
         "model_dir": f"models/{name}",
         "weights_dtype": stored_dtype(models_dir / name),
         "reference_dtype": "float32",
-        "config": {
-            "n_layer": c.n_layer,
-            "n_head": c.n_head,
-            "n_embd": c.n_embd,
-            "head_size": c.n_embd // c.n_head,
-            "n_inner": c.n_inner if c.n_inner is not None else 4 * c.n_embd,
-            "n_positions": c.n_positions,
-            "vocab_size": c.vocab_size,
-            "layer_norm_epsilon": c.layer_norm_epsilon,
-        },
+        "config": config_summary(c),
         "bos_token_id": bos,
         "cases": [
             {
@@ -589,8 +479,9 @@ def make_reference(name: str, family: str, plan, models_dir: Path, refs_dir: Pat
             "heads + bias). unembed.hook_out equals tl_logits; TL's unembedding bias is zero."
         ),
     }
-    write_json(refs_dir / f"{name}.json", doc)
-    log(f"  wrote references/{name}.json and {name}.safetensors ({len(tensors)} tensors)")
+    # The masked attention scores are -inf.
+    description = f"{name} references written by {GENERATOR}"
+    write_reference(refs_dir, name, tensors, doc, description, allow_inf=True)
 
 
 # --------------------------------------------------------------------------- checks
@@ -655,10 +546,10 @@ def main() -> int:
     torch.manual_seed(0)
     out: Path = args.out
     models_dir, refs_dir = out / "models", out / "references"
+    # Only this script's own outputs are replaced (save_model_dir empties each model directory;
+    # the reference files are overwritten): references/ also holds make_gradient_fixtures.py's.
     for d in (models_dir, refs_dir):
-        if d.exists():
-            shutil.rmtree(d)
-        d.mkdir(parents=True)
+        d.mkdir(parents=True, exist_ok=True)
     log("versions:", json.dumps(versions()))
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Gradient and optimiser references for the TransformerEngine tests (HeadLab).
 
-Reads the fixture models written by scripts/make_engine_fixtures.py (run that first: it deletes
-and rewrites the whole references/ directory, so rerun this script after it) and writes, under
+Reads the fixture models written by scripts/make_engine_fixtures.py (run that first; it leaves
+this script's files alone, but rerun this one whenever it changes the models) and writes, under
 Tests/TransformerEngineTests/Resources/references/ (or --out DIR):
 
   gradients-tiny-f32.json / .safetensors   backward pass of models/tiny-f32, four objectives
@@ -103,7 +103,8 @@ How to run (from the repository root; about 15 seconds on 2 CPU cores):
     python3 scripts/make_gradient_fixtures.py    # [--out DIR] [--wide]
 
 No network access.  Deterministic: fixed seeds, one torch thread; rerunning with the same versions
-rewrites identical files.
+rewrites identical files.  Helpers shared with make_engine_fixtures.py (loading the models,
+building the TransformerLens model, writing the files) are in scripts/fixture_common.py.
 
 Versions used to produce the committed fixtures:
     Python 3.11.7, torch 2.15.0, transformers 5.23.0, transformer-lens 3.9.0, safetensors 0.8.0,
@@ -117,33 +118,23 @@ import copy
 import hashlib
 import json
 import math
-import platform
-import re
 import sys
-import warnings
 from functools import partial
 from pathlib import Path
 
 import numpy as np
-import safetensors
-import tokenizers
 import torch
 import torch.nn.functional as F
-import transformers
 from safetensors import safe_open
-from safetensors.torch import save_file
 from transformers import AutoTokenizer, GPT2LMHeadModel
 
-warnings.filterwarnings("ignore", category=DeprecationWarning)
-warnings.filterwarnings("ignore", category=FutureWarning)
+import fixture_common
+from fixture_common import DEFAULT_OUT, EOT, build_tl, load_hf, log, maxdiff, write_reference
+# After fixture_common, which sets the warning filters for TransformerLens.
+from transformer_lens import HookedTransformer
+from transformer_lens.pretrained.weight_conversions import convert_gpt2_weights
 
-from transformer_lens import HookedTransformer, HookedTransformerConfig  # noqa: E402
-from transformer_lens.pretrained.weight_conversions import convert_gpt2_weights  # noqa: E402
-
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_OUT = REPO / "Tests" / "TransformerEngineTests" / "Resources"
 GENERATOR = "scripts/make_gradient_fixtures.py"
-EOT = "<|endoftext|>"
 SEED = 20240917
 SIZE_BUDGET = 1_500_000  # bytes, all files this script writes
 
@@ -191,27 +182,11 @@ ADAMW = {
 }
 
 
-def log(*args):
-    print(*args, flush=True)
-
-
 def versions() -> dict:
-    from importlib.metadata import version
-
-    return {
-        "python": platform.python_version(),
-        "torch": torch.__version__.split("+")[0],
-        "transformers": transformers.__version__,
-        "transformer_lens": version("transformer-lens"),
-        "safetensors": safetensors.__version__,
-        "tokenizers": tokenizers.__version__,
-        "numpy": np.__version__,
-    }
-
-
-def maxdiff(a: torch.Tensor, b: torch.Tensor) -> float:
-    assert a.shape == b.shape, (a.shape, b.shape)
-    return (a.double() - b.double()).abs().max().item()
+    # This script's JSON files list safetensors before tokenizers (make_engine_fixtures' after).
+    return fixture_common.versions(
+        ("python", "torch", "transformers", "transformer_lens", "safetensors", "tokenizers", "numpy")
+    )
 
 
 def maxabs(a: torch.Tensor) -> float:
@@ -226,17 +201,6 @@ def f32(x: torch.Tensor) -> float:
 # --------------------------------------------------------------------------- models
 
 
-def load_hf(model_dir: Path, dtype: torch.dtype = torch.float32) -> GPT2LMHeadModel:
-    model = GPT2LMHeadModel.from_pretrained(
-        str(model_dir), dtype=torch.float32, attn_implementation="eager"
-    )
-    model = model.to(dtype).eval()
-    assert model.config._attn_implementation == "eager"
-    assert model.lm_head.weight is model.transformer.wte.weight, "embeddings must be tied"
-    assert all(p.dtype == dtype for p in model.parameters())
-    return model
-
-
 def hf_param_names(model: GPT2LMHeadModel, model_dir: Path) -> list[str]:
     """Parameter names in model order; they must be exactly the keys of model.safetensors."""
     names = [n for n, _ in model.named_parameters()]  # the tied lm_head.weight is not repeated
@@ -244,46 +208,6 @@ def hf_param_names(model: GPT2LMHeadModel, model_dir: Path) -> list[str]:
         keys = set(f.keys())
     assert set(names) == keys, (sorted(set(names) ^ keys))
     return names
-
-
-def build_tl(hf: GPT2LMHeadModel, dtype: torch.dtype) -> HookedTransformer:
-    c = hf.config
-    cfg = HookedTransformerConfig(
-        n_layers=c.n_layer,
-        d_model=c.n_embd,
-        n_ctx=c.n_positions,
-        d_head=c.n_embd // c.n_head,
-        n_heads=c.n_head,
-        d_mlp=c.n_inner if c.n_inner is not None else 4 * c.n_embd,
-        d_vocab=c.vocab_size,
-        act_fn=c.activation_function,
-        eps=c.layer_norm_epsilon,
-        normalization_type="LN",
-        positional_embedding_type="standard",
-        original_architecture="GPT2LMHeadModel",
-        use_attn_result=True,
-        default_prepend_bos=False,
-        dtype=dtype,
-        device="cpu",
-        seed=0,
-    )
-    tl = HookedTransformer(cfg)
-    state = {k: v.detach().clone() for k, v in convert_gpt2_weights(hf, cfg).items()}
-    tl.load_and_process_state_dict(
-        {k: v.clone() for k, v in state.items()},
-        fold_ln=False,
-        center_writing_weights=False,
-        center_unembed=False,
-        refactor_factored_attn_matrices=False,
-        fold_value_biases=False,
-    )
-    tl.eval()
-    params = dict(tl.named_parameters())
-    for k, v in state.items():
-        assert torch.equal(params[k].detach(), v), f"TL changed {k} on load"
-    assert set(params) - set(state) == {"unembed.b_U"}
-    assert torch.count_nonzero(params["unembed.b_U"]) == 0
-    return tl
 
 
 def hf_grads_in_tl_layout(hf: GPT2LMHeadModel, grads: dict, cfg) -> dict:
@@ -737,8 +661,6 @@ def gradient_reference(model_name: str, models_dir: Path, refs_dir: Path) -> lis
             )
         )
 
-    st_path = refs_dir / f"gradients-{model_name}.safetensors"
-    save_tensors(tensors, st_path, f"gradient references for {model_name} written by {GENERATOR}")
     doc = {
         "model": model_name,
         "generator": GENERATOR,
@@ -791,10 +713,8 @@ def gradient_reference(model_name: str, models_dir: Path, refs_dir: Path) -> lis
             "~1e-7 here): compare them with an absolute tolerance",
         },
     }
-    json_path = refs_dir / f"gradients-{model_name}.json"
-    write_json(json_path, doc)
-    log(f"  wrote {json_path.name} and {st_path.name} ({len(tensors)} tensors)")
-    return [json_path, st_path]
+    description = f"gradient references for {model_name} written by {GENERATOR}"
+    return write_reference(refs_dir, f"gradients-{model_name}", tensors, doc, description)
 
 
 def ordered_case(cs: dict) -> dict:
@@ -807,14 +727,7 @@ def ordered_case(cs: dict) -> dict:
 
 def config_summary(c) -> dict:
     return {
-        "n_layer": c.n_layer,
-        "n_head": c.n_head,
-        "n_embd": c.n_embd,
-        "head_size": c.n_embd // c.n_head,
-        "n_inner": c.n_inner if c.n_inner is not None else 4 * c.n_embd,
-        "n_positions": c.n_positions,
-        "vocab_size": c.vocab_size,
-        "layer_norm_epsilon": c.layer_norm_epsilon,
+        **fixture_common.config_summary(c),
         "activation_function": c.activation_function,
         "tie_word_embeddings": True,
     }
@@ -970,8 +883,6 @@ def adamw_reference(models_dir: Path, refs_dir: Path) -> list[Path]:
     log(f"  final loss {final.item():.6f} (float64 run {final64.item():.6f})")
     log(f"  manual float64 AdamW vs torch: {check}")
 
-    st_path = refs_dir / f"adamw-{name}.safetensors"
-    save_tensors(tensors, st_path, f"AdamW references for {name} written by {GENERATOR}")
     doc = {
         "model": name,
         "generator": GENERATOR,
@@ -1033,36 +944,8 @@ def adamw_reference(models_dir: Path, refs_dir: Path) -> list[Path]:
         "move by at most ~lr); diagnostics_vs_float64_run shows how far a float64 run of the "
         "same steps lands, with and without them.",
     }
-    json_path = refs_dir / f"adamw-{name}.json"
-    write_json(json_path, doc)
-    log(f"  wrote {json_path.name} and {st_path.name} ({len(tensors)} tensors)")
-    return [json_path, st_path]
-
-
-# --------------------------------------------------------------------------- output
-
-
-def save_tensors(tensors: dict, path: Path, description: str) -> None:
-    out = {k: v.detach().to(torch.float32).contiguous().clone() for k, v in tensors.items()}
-    for k, v in out.items():
-        assert torch.isfinite(v).all(), k
-    save_file(out, str(path), metadata={"description": description})
-    with safe_open(str(path), framework="pt") as f:  # read back
-        assert set(f.keys()) == set(out)
-        for k in f.keys():
-            assert torch.equal(f.get_tensor(k), out[k]), k
-
-
-def write_json(path: Path, obj: dict) -> None:
-    """Indented JSON with every list of numbers kept on one line."""
-    text = json.dumps(obj, indent=2, ensure_ascii=False)
-    number = r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
-    text = re.sub(
-        rf"\[\s*({number}(?:,\s*{number})*)\s*\]",
-        lambda m: "[" + ", ".join(x.strip() for x in m.group(1).split(",")) + "]",
-        text,
-    )
-    path.write_text(text + "\n", encoding="utf-8")
+    description = f"AdamW references for {name} written by {GENERATOR}"
+    return write_reference(refs_dir, f"adamw-{name}", tensors, doc, description)
 
 
 def main() -> int:

@@ -10,7 +10,7 @@
 enum SuccessorDocument {
   /// Relative frequency of each kind, in `SuccessorKind.allCases` order: digits, number words,
   /// ordinals, days, short days, months, short months, letters.
-  static let kindWeights: [Double] = [2, 1, 1, 1.5, 1, 1.5, 1, 1.5]
+  static let kindWeights: [Double] = [3, 1, 1, 1.5, 1, 1.5, 1, 1.5]
 
   static let leadIns: [String] = [
     "We counted", "She said", "He wrote", "They read", "Then came", "The list was", "We said",
@@ -40,12 +40,12 @@ enum SuccessorDocument {
     let kind = SuccessorKind.allCases[rng.weightedIndex(kindWeights)]
     let roll = rng.unit()
     if roll < (first ? 0.45 : 0.4) {
-      let run = randomRun(kind, count: rng.int(in: 3...8), rng: &rng)
+      let run = randomRun(kind, count: rng.int(in: 3...12), rng: &rng)
       return (rng.chance(0.75) ? kind.listText(run) : alternateListText(kind, run)) + "."
     }
     let sentence: String
     if roll < 0.6 {
-      let run = randomRun(kind, count: rng.int(in: 3...7), rng: &rng)
+      let run = randomRun(kind, count: rng.int(in: 3...10), rng: &rng)
       sentence = rng.pick(leadIns) + kind.listText(run) + "."
     } else {
       let frame = rng.pick(SuccessorFrame.frames(for: kind))
@@ -61,15 +61,19 @@ enum SuccessorDocument {
   }
 
   /// `count` consecutive items of `kind` (at most one full cycle) from a random start. Numbers
-  /// start in 1...60 half the time (small numbers are the most common in text) and never pass
-  /// 200; cyclic kinds may wrap.
+  /// start in 1...60 a third of the time (small numbers are the most common in text) and never
+  /// pass 200; cyclic kinds may wrap.
+  ///
+  /// Runs are long enough (up to 12 items in a bare list) that a list of 3-5 items far more
+  /// often continues than stops: with runs of at most 8, a model unsure between neighbouring
+  /// numbers predicts the full stop.
   static func randomRun(_ kind: SuccessorKind, count: Int, rng: inout CorpusRandom) -> [String] {
     let size = kind.items.count
     let count = min(count, size)
     let start: Int
     if kind.wraps {
       start = rng.below(size)
-    } else if kind == .digits && rng.chance(0.5) {
+    } else if kind == .digits && rng.chance(1.0 / 3) {
       start = rng.int(in: 0...min(59, size - count))
     } else {
       start = rng.int(in: 0...(size - count))

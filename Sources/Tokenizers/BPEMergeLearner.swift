@@ -33,7 +33,7 @@ struct BPEMergeLearner {
   private var taken: Set<[UInt8]>
   private var pairCounts: [UInt64: Int] = [:]
   private var wordsByPair: [UInt64: [Int32]] = [:]
-  private var heap: [Candidate] = []
+  private var heap = BinaryHeap<Candidate>(heapOrdered: [])
   /// `visited[w] == epoch` when word `w` was already handled in this merge.
   private var visited: [Int]
   private var epoch = 0
@@ -61,8 +61,9 @@ struct BPEMergeLearner {
     }
     // Build the heap in a deterministic order (dictionary order is not).
     var initial = pairCounts.map { Candidate(count: $0.value, pair: $0.key) }
-    initial.sort { isBefore($0, $1) }
-    heap = initial
+    let symbolBytes = symbolBytes
+    initial.sort { Self.isBefore($0, $1, symbolBytes) }
+    heap = BinaryHeap(heapOrdered: initial)
   }
 
   /// Whether some word still has more than one symbol.
@@ -175,43 +176,27 @@ struct BPEMergeLearner {
 
   /// Heap order: `a` before `b` if its count is higher, or equal with a
   /// lexicographically smaller pair of byte strings.
-  private func isBefore(_ a: Candidate, _ b: Candidate) -> Bool {
+  private static func isBefore(_ a: Candidate, _ b: Candidate, _ symbolBytes: [[UInt8]]) -> Bool {
     if a.count != b.count { return a.count > b.count }
     if a.pair == b.pair { return false }
-    let (aLeft, aRight) = Self.split(a.pair)
-    let (bLeft, bRight) = Self.split(b.pair)
+    let (aLeft, aRight) = split(a.pair)
+    let (bLeft, bRight) = split(b.pair)
     if aLeft != bLeft {
       return symbolBytes[Int(aLeft)].lexicographicallyPrecedes(symbolBytes[Int(bLeft)])
     }
     return symbolBytes[Int(aRight)].lexicographicallyPrecedes(symbolBytes[Int(bRight)])
   }
 
+  // The order reads `symbolBytes` through a local copy (copy-on-write: no
+  // bytes are copied), so the closure does not overlap the access to `heap`.
+
   private mutating func push(_ candidate: Candidate) {
-    heap.append(candidate)
-    var child = heap.count - 1
-    while child > 0 {
-      let parent = (child - 1) / 2
-      guard isBefore(heap[child], heap[parent]) else { break }
-      heap.swapAt(child, parent)
-      child = parent
-    }
+    let symbolBytes = symbolBytes
+    heap.push(candidate) { Self.isBefore($0, $1, symbolBytes) }
   }
 
   private mutating func popCandidate() -> Candidate? {
-    guard let last = heap.popLast() else { return nil }
-    guard !heap.isEmpty else { return last }
-    let top = heap[0]
-    heap[0] = last
-    var parent = 0
-    while true {
-      let left = 2 * parent + 1
-      guard left < heap.count else { break }
-      var best = left
-      if left + 1 < heap.count && isBefore(heap[left + 1], heap[left]) { best = left + 1 }
-      guard isBefore(heap[best], heap[parent]) else { break }
-      heap.swapAt(best, parent)
-      parent = best
-    }
-    return top
+    let symbolBytes = symbolBytes
+    return heap.pop { Self.isBefore($0, $1, symbolBytes) }
   }
 }

@@ -16,36 +16,13 @@ struct MergeQueue {
     }
   }
 
-  private var heap: [Candidate] = []
+  private var heap: BinaryHeap<Candidate>
 
-  init(capacity: Int) { heap.reserveCapacity(capacity) }
+  init(capacity: Int) { heap = BinaryHeap(capacity: capacity) }
 
-  mutating func push(_ candidate: Candidate) {
-    heap.append(candidate)
-    var child = heap.count - 1
-    while child > 0 {
-      let parent = (child - 1) / 2
-      guard heap[child].key < heap[parent].key else { break }
-      heap.swapAt(child, parent)
-      child = parent
-    }
-  }
+  mutating func push(_ candidate: Candidate) { heap.push(candidate, by: Self.isBefore) }
 
-  mutating func pop() -> Candidate? {
-    guard let last = heap.popLast() else { return nil }
-    guard !heap.isEmpty else { return last }
-    let top = heap[0]
-    heap[0] = last
-    var parent = 0
-    while true {
-      let left = 2 * parent + 1
-      guard left < heap.count else { break }
-      var smallest = left
-      if left + 1 < heap.count && heap[left + 1].key < heap[left].key { smallest = left + 1 }
-      guard heap[smallest].key < heap[parent].key else { break }
-      heap.swapAt(smallest, parent)
-      parent = smallest
-    }
-    return top
-  }
+  mutating func pop() -> Candidate? { heap.pop(by: Self.isBefore) }
+
+  private static func isBefore(_ a: Candidate, _ b: Candidate) -> Bool { a.key < b.key }
 }
