@@ -20,6 +20,7 @@ let package = Package(
     .target(
       name: "TransformerEngine",
       dependencies: ["CBLAS"],
+      resources: [.copy("Resources/default-model")],
       swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "native"], .when(configuration: .release))]
     ),
     .target(name: "ModelTraining", dependencies: ["TransformerEngine", "Tokenizers", "Corpus"]),

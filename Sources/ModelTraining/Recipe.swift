@@ -9,7 +9,7 @@ import TransformerEngine
 /// ```json
 /// { "format": 1,
 ///   "model":     { "layers": 4, "heads": 4, "modelDim": 128, "contextLength": 128, "mlpDim": 512 },
-///   "tokenizer": { "vocabularySize": 3072, "trainingDocuments": 60000 },
+///   "tokenizer": { "vocabularySize": 3072, "trainingDocuments": 60000, "directory": null },
 ///   "corpus":    { "documents": 500000, "seed": 1, "ioi": 0.38, "successor": 0.27,
 ///                  "repeatedSpan": 0.12, "story": 0.23 },
 ///   "training":  { "steps": 7800, "batchSize": 32, "sequenceLength": 64, ... } }
@@ -30,6 +30,9 @@ public struct Recipe: Equatable, Sendable {
     public var vocabularySize = 3072
     /// Documents (from the start of the corpus) the BPE merges are learned on.
     public var trainingDocuments = 60_000
+    /// A directory with an existing tokenizer (vocab.json + merges.txt or tokenizer.json) to use
+    /// instead of learning one; relative paths are relative to the recipe file.
+    public var directory: String? = nil
   }
 
   public struct CorpusSection: Equatable, Sendable {

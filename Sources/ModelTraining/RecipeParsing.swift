@@ -31,7 +31,11 @@ extension Recipe {
       recipe.model.mlpDim = try reader.int(model, "mlpDim", path: "model.") ?? recipe.model.mlpDim
     }
     if let tokenizer = try reader.object(json, "tokenizer", path: "") {
-      try reader.checkKeys(tokenizer, allowed: ["vocabularySize", "trainingDocuments"], path: "tokenizer.")
+      try reader.checkKeys(tokenizer, allowed: ["vocabularySize", "trainingDocuments", "directory"], path: "tokenizer.")
+      if let directory = try reader.string(tokenizer, "directory", path: "tokenizer.") {
+        recipe.tokenizer.directory = directory.hasPrefix("/") ? directory
+          : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(directory).path
+      }
       recipe.tokenizer.vocabularySize = try reader.int(tokenizer, "vocabularySize", path: "tokenizer.") ?? recipe.tokenizer.vocabularySize
       recipe.tokenizer.trainingDocuments = try reader.int(tokenizer, "trainingDocuments", path: "tokenizer.") ?? recipe.tokenizer.trainingDocuments
     }
@@ -59,7 +63,8 @@ extension Recipe {
     return [
       "format": Recipe.formatVersion,
       "model": modelSection,
-      "tokenizer": ["vocabularySize": tokenizer.vocabularySize, "trainingDocuments": tokenizer.trainingDocuments],
+      "tokenizer": ["vocabularySize": tokenizer.vocabularySize, "trainingDocuments": tokenizer.trainingDocuments]
+        .merging(tokenizer.directory.map { ["directory": $0] } ?? [:]) { a, _ in a },
       "corpus": ["documents": corpus.documents, "seed": corpus.seed, "ioi": corpus.ioi, "successor": corpus.successor,
                  "repeatedSpan": corpus.repeatedSpan, "story": corpus.story],
       "training": training,
@@ -89,6 +94,12 @@ struct KeyReader {
       throw RecipeError.wrongType(file: file, key: path + key, expected: "an integer")
     }
     return number.intValue
+  }
+
+  func string(_ json: [String: Any], _ key: String, path: String) throws -> String? {
+    guard let raw = json[key], !(raw is NSNull) else { return nil }
+    guard let value = raw as? String else { throw RecipeError.wrongType(file: file, key: path + key, expected: "a string") }
+    return value
   }
 
   func double(_ json: [String: Any], _ key: String, path: String) throws -> Double? {

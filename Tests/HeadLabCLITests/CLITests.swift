@@ -90,6 +90,14 @@ final class CLITests: XCTestCase {
     try assertOneLineError(["info", "--model", directory.path], naming: "config.json")
   }
 
+  /// With no arguments headlab opens the embedded default model, which completes the IOI prompt.
+  func testDefaultModelCompletesTheIndirectObject() throws {
+    let result = try headlab(["--tokens", "3"])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    XCTAssertTrue(result.stdout.contains("family      gpt2: 4 layers"), result.stdout)
+    XCTAssertTrue(result.stdout.contains("completion  \" Mary"), result.stdout)
+  }
+
   func testTrainRefusesABadRecipe() throws {
     let recipe = directory.appendingPathComponent("recipe.json")
     try #"{"model": {"heads": 3, "modelDim": 16}}"#.write(to: recipe, atomically: true, encoding: .utf8)

@@ -45,3 +45,30 @@ final class RecipeTests: XCTestCase {
     XCTAssertEqual(message(#"{"format": 9}"#), "recipe.json: recipe format 9 is newer than this headlab understands (1)")
   }
 }
+
+final class TrainingCorpusTests: XCTestCase {
+  func testCorpusCharactersOutsideAGivenVocabularyAreNamed() throws {
+    // A tokenizer that knows only the bytes of "abc " cannot encode the generated corpus.
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headlab-corpus-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let vocabulary = ["a": 0, "b": 1, "c": 2, "Ġ": 3, "<|endoftext|>": 4]
+    try JSONSerialization.data(withJSONObject: vocabulary).write(to: directory.appendingPathComponent("vocab.json"))
+    try "#version: 0.2\n".write(to: directory.appendingPathComponent("merges.txt"), atomically: true, encoding: .utf8)
+    let recipe = try Recipe.parse(["tokenizer": ["directory": directory.path], "corpus": ["documents": 5]], file: "r.json")
+    XCTAssertThrowsError(try TrainingCorpus.prepare(recipe, log: { _ in })) { error in
+      let message = "\(error)"
+      XCTAssertTrue(message.hasPrefix("invalid recipe: corpus document 0 ("), message)
+      XCTAssertTrue(message.contains("cannot encode character"), message)
+    }
+  }
+
+  func testSmallRecipePreparesPackedRows() throws {
+    let recipe = try Recipe.parse(["tokenizer": ["trainingDocuments": 300], "corpus": ["documents": 400]], file: "r.json")
+    let corpus = try TrainingCorpus.prepare(recipe, log: { _ in })
+    XCTAssertEqual(corpus.documentCount, 400)
+    XCTAssertGreaterThan(corpus.training.rowCount, 50)
+    XCTAssertEqual(corpus.training.rowLength, 65)
+    XCTAssertEqual(corpus.tokenizer.encode(" Monday").count, 1)
+  }
+}
