@@ -36,7 +36,7 @@ struct BenchForward: ParsableCommand {
       let loaded = try modelOptions.load()
       let model = loaded.model
       let c = model.config
-      print("model \(loaded.directory.url.path): \(c.parameterCount.formatted()) parameters, threads \(BLAS.threadCount), logits \(allLogits ? "all positions" : "last position")")
+      print("model \(loaded.directory.url.path): \(c.parameterCount.formatted()) parameters, threads \(BLAS.threadCount), OpenBLAS \(BLAS.coreName) kernels, logits \(allLogits ? "all positions" : "last position")")
       var generator = SplitMix64(seed: 0)  // the id scheme of scripts/bench_forward_hf.py
       for B in batches {
         let rows = (0..<B).map { _ in (0..<tokens).map { _ in Int(generator.next() % UInt64(c.vocabularySize)) } }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import TransformerEngine
 
 @main
 struct HeadLab: ParsableCommand {
@@ -13,23 +12,6 @@ struct HeadLab: ParsableCommand {
       """,
     subcommands: [Run.self, Forward.self, Tokenize.self, Info.self, Train.self, Bench.self],
     defaultSubcommand: Run.self)
-
-  static func main() {
-    useFasterBLASKernels()
-    main(nil)
-  }
-
-  /// Re-executes this process with `OPENBLAS_CORETYPE` set when OpenBLAS chose slower kernels
-  /// than the CPU supports (see `BLAS.fasterCoreType`). An `OPENBLAS_CORETYPE` already in the
-  /// environment is the user's choice and is kept.
-  static func useFasterBLASKernels() {
-    guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
-          let core = BLAS.fasterCoreType() else { return }
-    setenv("OPENBLAS_CORETYPE", core, 1)
-    let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
-    execv("/proc/self/exe", arguments)
-    // execv only returns on failure: carry on with the kernels already loaded.
-  }
 }
 
 /// Runs a command body, turning any thrown error into one `headlab: error: ...` line on stderr

@@ -1,5 +1,4 @@
 import CBLAS
-import Foundation
 
 /// The engine's only door to BLAS. Every matrix product goes through `matmul`.
 ///
@@ -45,27 +44,7 @@ public enum BLAS {
 }
 
 extension BLAS {
-  /// The kernel family OpenBLAS chose at load time, e.g. "Haswell", "SkylakeX", "Zen".
+  /// The kernel family OpenBLAS chose when it loaded, e.g. "Haswell", "SkylakeX", "Cooperlake"
+  /// (the `OPENBLAS_CORETYPE` environment variable overrides its detection).
   public static var coreName: String { String(cString: openblas_get_corename()) }
-
-  /// OpenBLAS picks its kernels when the library loads. Debian's OpenBLAS 0.3.21 picks the AVX2
-  /// kernels ("Haswell"/"Zen") on AMD Zen 4 CPUs although they have AVX-512, which costs about
-  /// 1.5-2x in sgemm. Returns "SkylakeX" when the CPU has every AVX-512 subset those kernels use
-  /// and OpenBLAS chose something else; nil otherwise. The choice can only be changed through the
-  /// `OPENBLAS_CORETYPE` environment variable before the library loads (see `headlab`'s main).
-  public static func fasterCoreType(cpuFlags: String? = readProcFile("/proc/cpuinfo")) -> String? {
-    guard let cpuFlags, let flagsLine = cpuFlags.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
-    let flags = Set(flagsLine.split(separator: " ").map(String.init))
-    let needed = ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]
-    guard needed.allSatisfy(flags.contains) else { return nil }
-    return ["Haswell", "Zen"].contains(coreName) ? "SkylakeX" : nil
-  }
-}
-
-/// Reads a /proc file (their stat size is 0, so size-based readers return nothing).
-public func readProcFile(_ path: String) -> String? {
-  guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-  defer { try? handle.close() }
-  guard let data = try? handle.readToEnd() else { return nil }
-  return String(decoding: data, as: UTF8.self)
 }
