@@ -66,7 +66,8 @@ struct ForwardReport: Encodable {
     lines.append("tokens (\(tokens.count)): " + zip(tokens, tokenStrings).map { "\($0):\(quoted($1))" }.joined(separator: " "))
     lines.append("top \(top.count) next tokens:")
     for (rank, p) in top.enumerated() {
-      lines.append(String(format: "  %2d. %-16@ id %6d  logit %9.4f  logprob %8.4f", rank + 1, quoted(p.token) as NSString, p.id, p.logit, p.logProb))
+      let token = quoted(p.token).padding(toLength: max(16, quoted(p.token).count), withPad: " ", startingAt: 0)
+      lines.append(String(format: "  %2d. ", rank + 1) + token + String(format: " id %6d  logit %9.4f  logprob %8.4f", p.id, p.logit, p.logProb))
     }
     for hook in hooks {
       lines.append("\(hook.name) shape \(hook.shape)")

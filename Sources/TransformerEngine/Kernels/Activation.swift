@@ -16,14 +16,11 @@ public func activationForward(
       return 0.5 * x * (1 + vtanh(u))
     }
   case .gelu:
-    for i in 0..<N { out[i] = 0.5 * input[i] * (1 + erf(input[i] / 2.0.squareRoot().float)) }
+    let invSqrt2 = Float(1 / 2.0.squareRoot())
+    for i in 0..<N { out[i] = 0.5 * input[i] * (1 + erf(input[i] * invSqrt2)) }
   case .relu:
     for i in 0..<N { out[i] = max(0, input[i]) }
   }
-}
-
-extension Double {
-  var float: Float { Float(self) }
 }
 
 /// dinp[N] = act'(inp) · dout[N] (overwrites).
