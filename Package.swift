@@ -21,7 +21,7 @@ let package = Package(
       name: "TransformerEngine",
       dependencies: ["CBLAS"],
       resources: [.copy("Resources/default-model")],
-      swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "native"], .when(configuration: .release))]
+      swiftSettings: [.unsafeFlags(["-target-cpu", "native"], .when(configuration: .release))]
     ),
     .target(name: "ModelTraining", dependencies: ["TransformerEngine", "Tokenizers", "Corpus"]),
     .target(name: "HeadLabTestSupport", dependencies: ["TransformerEngine", "Tokenizers"]),

@@ -32,7 +32,7 @@ public struct ModelCard: Codable, Sendable {
     self.heldOutLoss = Double(heldOutLoss)
     parameters = model.config.parameterCount
     blasCore = BLAS.coreName
-    threads = recipe.training.threads > 0 ? recipe.training.threads : ProcessInfo.processInfo.activeProcessorCount
+    threads = recipe.training.shardCount
     self.behaviour = behaviour
     self.evaluationSeed = evaluationSeed
     self.evaluationPrompts = evaluationPrompts

@@ -67,6 +67,15 @@ public struct Recipe: Equatable, Sendable {
       throw fail("\(name) must be positive, got \(value)")
     }
     if let mlp = model.mlpDim, mlp <= 0 { throw fail("model.mlpDim must be positive, got \(mlp)") }
+    // Bounds that keep a typo from asking for terabytes before anything fails.
+    for (name, value, limit) in [("model.layers", model.layers, 256), ("model.modelDim", model.modelDim, 16_384),
+                                 ("model.contextLength", model.contextLength, 65_536), ("model.mlpDim", model.mlpDim ?? 0, 65_536),
+                                 ("tokenizer.vocabularySize", tokenizer.vocabularySize, 1_000_000),
+                                 ("corpus.documents", corpus.documents, 100_000_000)] where value > limit {
+      throw fail("\(name) is \(value), more than the \(limit) a recipe may ask for")
+    }
+    let parameters = modelConfig(vocabularySize: tokenizer.vocabularySize).parameterCount
+    if parameters > 2_000_000_000 { throw fail("the model would have \(parameters) parameters, more than the 2,000,000,000 a recipe may ask for") }
     if model.modelDim % model.heads != 0 {
       throw fail("model.heads (\(model.heads)) must divide model.modelDim (\(model.modelDim))")
     }

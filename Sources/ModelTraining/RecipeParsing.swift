@@ -42,7 +42,10 @@ extension Recipe {
     if let corpus = try reader.object(json, "corpus", path: "") {
       try reader.checkKeys(corpus, allowed: ["documents", "seed", "ioi", "successor", "repeatedSpan", "story"], path: "corpus.")
       recipe.corpus.documents = try reader.int(corpus, "documents", path: "corpus.") ?? recipe.corpus.documents
-      recipe.corpus.seed = try reader.int(corpus, "seed", path: "corpus.").map(UInt64.init) ?? recipe.corpus.seed
+      if let seed = try reader.int(corpus, "seed", path: "corpus.") {
+        guard let value = UInt64(exactly: seed) else { throw RecipeError.wrongType(file: file, key: "corpus.seed", expected: "a non-negative integer") }
+        recipe.corpus.seed = value
+      }
       recipe.corpus.ioi = try reader.double(corpus, "ioi", path: "corpus.") ?? recipe.corpus.ioi
       recipe.corpus.successor = try reader.double(corpus, "successor", path: "corpus.") ?? recipe.corpus.successor
       recipe.corpus.repeatedSpan = try reader.double(corpus, "repeatedSpan", path: "corpus.") ?? recipe.corpus.repeatedSpan

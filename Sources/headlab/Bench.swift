@@ -25,6 +25,11 @@ struct BenchForward: ParsableCommand {
   @Flag(name: .customLong("all-logits"), help: "Compute logits at every position (default: last only).")
   var allLogits = false
 
+  func validate() throws {
+    if tokens < 1 { throw ValidationError("--tokens must be at least 1, got \(tokens)") }
+    if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+  }
+
   func run() throws {
     try reportingErrors {
       let batches = try batch.split(separator: ",").map { part -> Int in
@@ -98,13 +103,19 @@ struct BenchTrain: ParsableCommand {
   @Flag(name: .customLong("no-torch"), help: "Skip the PyTorch comparison.")
   var noTorch = false
 
+  func validate() throws {
+    if repeats < 1 { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+    if let vocab, vocab < 2 { throw ValidationError("--vocab must be at least 2, got \(vocab)") }
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+  }
+
   func run() throws {
     try reportingErrors {
       let recipe = try config.map { try Recipe.load(URL(fileURLWithPath: $0)) } ?? Recipe()
       let V = vocab ?? recipe.tokenizer.vocabularySize
       let model = try TransformerModel(config: recipe.modelConfig(vocabularySize: V))
       Initialization.initialize(model, std: recipe.training.initStd, seed: 1)
-      let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+      let threadCount = threads ?? recipe.training.shardCount
       let step = DataParallelStep(model: model, threads: threadCount)
       let optimizer = AdamW(layout: model.parameters.layout, settings: recipe.training.adamW)
       let (B, T) = (recipe.training.batchSize, recipe.training.sequenceLength)

@@ -23,6 +23,10 @@ struct Forward: ParsableCommand {
   @Flag(name: .long, help: "Print JSON (includes the full last-position logits).")
   var json = false
 
+  func validate() throws {
+    if topK < 0 { throw ValidationError("--top-k must be 0 or more, got \(topK)") }
+  }
+
   func run() throws {
     try reportingErrors {
       let loaded = try modelOptions.load()

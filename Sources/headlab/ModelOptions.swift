@@ -11,6 +11,10 @@ struct ModelOptions: ParsableArguments {
   @Option(name: .long, help: "Compute threads (default: all cores).")
   var threads: Int?
 
+  func validate() throws {
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+  }
+
   func load() throws -> LoadedModel {
     if let threads { BLAS.threadCount = threads }
     let directory = try model.map { try ModelDirectory.resolve($0) } ?? EmbeddedModel.directory()

@@ -15,6 +15,10 @@ struct Run: ParsableCommand {
   @Option(name: .long, help: "Tokens to generate.")
   var tokens: Int = 12
 
+  func validate() throws {
+    if tokens < 0 { throw ValidationError("--tokens must be 0 or more, got \(tokens)") }
+  }
+
   func run() throws {
     try reportingErrors {
       let loaded = try modelOptions.load()

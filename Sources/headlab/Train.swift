@@ -23,6 +23,10 @@ struct Train: ParsableCommand {
   @Option(name: .long, help: "Seed of the evaluation prompts (differs from the corpus seed).")
   var evalSeed: UInt64 = 20_261_123
 
+  func validate() throws {
+    if evalPrompts < 1 { throw ValidationError("--eval-prompts must be at least 1, got \(evalPrompts)") }
+  }
+
   func run() throws {
     try reportingErrors {
       let recipeURL = URL(fileURLWithPath: config)
@@ -31,11 +35,13 @@ struct Train: ParsableCommand {
       try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
       let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 
+      let recipeFile = outURL.appendingPathComponent("recipe.json")
+      try checkRecipeMatchesEarlierRun(recipe, file: recipeFile)
       let corpus = try TrainingCorpus.prepare(recipe, log: log)
       try checkTokenizerMatchesEarlierRun(corpus.tokenizer, in: outURL)
       try corpus.tokenizer.write(to: outURL)
       try AtomicFile.write(JSONSerialization.data(withJSONObject: recipe.json(), options: [.sortedKeys, .prettyPrinted]),
-                           to: outURL.appendingPathComponent("recipe.json"))
+                           to: recipeFile)
 
       let model = try TransformerModel(config: recipe.modelConfig(vocabularySize: corpus.tokenizer.vocabularySize))
       let trainer = try Trainer(model: model, settings: recipe.training, data: corpus.training,
@@ -67,6 +73,16 @@ struct Train: ParsableCommand {
       try card.write(to: outURL, recipe: recipe)
       print(behaviour.summary)
       print("model written to \(outURL.path)")
+    }
+  }
+
+  /// A resumed run must use the recipe it started with (the checkpoint's data order, corpus and
+  /// tokenizer all follow from it).
+  func checkRecipeMatchesEarlierRun(_ recipe: Recipe, file: URL) throws {
+    guard FileManager.default.fileExists(atPath: file.path) else { return }
+    let earlier = try Recipe.load(file)
+    guard earlier == recipe else {
+      throw ValidationError("\(file.deletingLastPathComponent().path) holds a run of a different recipe (\(file.path)); use a new --out directory, or the same recipe to resume")
     }
   }
 

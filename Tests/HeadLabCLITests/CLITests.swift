@@ -90,6 +90,43 @@ final class CLITests: XCTestCase {
     try assertOneLineError(["info", "--model", directory.path], naming: "config.json")
   }
 
+  /// A weights file made of an 8-byte header length and a JSON header (and `data` after it).
+  func writeWeights(header: String, claimedLength: UInt64? = nil, data: [UInt8] = []) throws {
+    var bytes = Data()
+    withUnsafeBytes(of: (claimedLength ?? UInt64(header.utf8.count)).littleEndian) { bytes.append(contentsOf: $0) }
+    bytes.append(contentsOf: Array(header.utf8) + data)
+    try bytes.write(to: directory.appendingPathComponent("model.safetensors"))
+  }
+
+  func testHostileSafetensorsHeaders() throws {
+    let weights = directory.appendingPathComponent("model.safetensors").path
+    try writeWeights(header: "{}", claimedLength: 200_000_000)
+    try assertOneLineError(["info", "--model", directory.path], naming: "\(weights): bad safetensors header: header claims 200000000 bytes, over the 100 MB limit")
+    try writeWeights(header: #"{"transformer.wte.weight": {"dtype": "Q4_K", "shape": [1], "data_offsets": [0, 4]}}"#, data: [0, 0, 0, 0])
+    try assertOneLineError(["info", "--model", directory.path], naming: "tensor 'transformer.wte.weight' has dtype Q4_K")
+    try writeWeights(header: #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}"#, data: Array(repeating: 0, count: 12))
+    try assertOneLineError(["info", "--model", directory.path], naming: "overlap")
+    try writeWeights(header: #"{"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}"#, data: [0, 0])
+    try assertOneLineError(["info", "--model", directory.path], naming: "tensor 'a': data_offsets [0, 16] run past the data section of 2 bytes")
+  }
+
+  func testConfigNotMatchingTheWeights() throws {
+    let file = directory.appendingPathComponent("config.json")
+    var config = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
+    config["n_embd"] = 65_536
+    config["n_layer"] = 1_000
+    try JSONSerialization.data(withJSONObject: config).write(to: file)
+    try assertOneLineError(["info", "--model", directory.path], naming: "but the config needs")
+  }
+
+  func testNegativeArgumentsAreUsageErrorsNotCrashes() throws {
+    for arguments in [["--tokens=-1"], ["bench", "forward", "--tokens=0"], ["bench", "train", "--repeats=0"], ["forward", "--prompt", "x", "--top-k=-2"]] {
+      let result = try headlab(arguments)
+      XCTAssertEqual(result.status, 64, "\(arguments): \(result.stderr)")
+      XCTAssertTrue(result.stderr.hasPrefix("Error: "), result.stderr)
+    }
+  }
+
   /// With no arguments headlab opens the embedded default model, which completes the IOI prompt.
   func testDefaultModelCompletesTheIndirectObject() throws {
     let result = try headlab(["--tokens", "3"])

@@ -149,14 +149,50 @@ final class CheckpointErrorTests: XCTestCase {
     XCTAssertEqual(loadError(), "\(weights.path): tensor 'transformer.h.0.mlp.c_fc.bias' has shape [64] but the config needs [32]")
   }
 
-  func testMissingAndUnexpectedTensors() throws {
+  func testMissingTensor() throws {
     try editHeader { header in header["transformer.h.1.ln_2.weight"] = nil }
     XCTAssertEqual(loadError(), "tensor 'transformer.h.1.ln_2.weight' is missing from \(weights.path)")
+  }
+
+  /// Rewrites the weights file with `extra` tensors added.
+  func addTensors(_ extra: [SafetensorsWriter.Item]) throws {
+    let file = try SafetensorsFile(url: weights)
+    let items = try file.names.map { SafetensorsWriter.Item($0, try file.tensor($0)) } + extra
+    try SafetensorsWriter.write(items, to: weights)
+  }
+
+  func testUnexpectedTensorIsNamed() throws {
+    try addTensors([.init("transformer.h.0.attn.rotary.inv_freq", Tensor(shape: [4], repeating: 1))])
+    XCTAssertEqual(loadError(), "\(weights.path): tensor 'transformer.h.0.attn.rotary.inv_freq' is not used by this architecture")
+  }
+
+  func testTiedLMHeadIsDroppedOnlyWhenItEqualsTheEmbedding() throws {
+    let wte = try SafetensorsFile(url: weights).tensor("transformer.wte.weight")
+    try addTensors([.init("lm_head.weight", wte), .init("transformer.h.0.attn.masked_bias", Tensor(shape: [1], repeating: -1e4))])
+    let (_, report) = try ModelLoader.load(ModelDirectory(url: directory))
+    XCTAssertEqual(report.droppedTensors, ["lm_head.weight", "transformer.h.0.attn.masked_bias"])
     try CheckpointWriter.save(try tinyRandomModel(), to: directory)
-    try editHeader { header in
-      header["transformer.h.9.attn.rotary"] = header["transformer.ln_f.bias"]
+    try addTensors([.init("lm_head.weight", Tensor(shape: wte.shape, values: wte.values.map { $0 * 2 }))])
+    XCTAssertEqual(loadError(), "\(weights.path): tensor 'lm_head.weight': config says embeddings are tied but it differs from the token embedding")
+  }
+
+  func testUntiedEmbeddingsUseTheirOwnUnembedding() throws {
+    let config = ModelConfig(layers: 1, heads: 2, modelDim: 16, contextLength: 8, vocabularySize: 11, tiedEmbeddings: false)
+    let model = try TransformerModel(config: config)
+    for (i, entry) in model.parameters.layout.entries.enumerated() {
+      model.parameters.set(entry.name, Tensor(shape: entry.shape, values: seededValues(entry.count, seed: UInt64(50 + i))))
     }
-    XCTAssertTrue(loadError().contains("overlap") || loadError().contains("not used by this architecture"), loadError())
+    try CheckpointWriter.save(model, to: directory)
+    let (loaded, _) = try ModelLoader.load(ModelDirectory(url: directory))
+    XCTAssertFalse(loaded.config.tiedEmbeddings)
+    XCTAssertEqual(loaded.parameters.tensor(.unembedding), model.parameters.tensor(.unembedding))
+    // The logits are the final residual times the unembedding, not the token embedding.
+    let (logits, cache) = try loaded.runWithCache([[1, 2, 3]], sites: [HookSite(.unembedIn)])
+    let x = cache[HookSite(.unembedIn)]!, wU = loaded.parameters.tensor(.unembedding)
+    for v in 0..<11 {
+      let expected = (0..<16).reduce(Float(0)) { $0 + x[0, 2, $1] * wU[v, $1] }
+      XCTAssertEqual(logits[0, 0, v], expected, accuracy: 1e-4)
+    }
   }
 
   func testConfigErrorsNameTheKey() throws {

@@ -123,6 +123,22 @@ final class TrainingTests: XCTestCase {
     XCTAssertEqual(reloaded.parameters.tensor(.block(0, .qkvWeight)), savedWeights)
   }
 
+  func testASaveInterruptedBetweenItsRenamesIsRecovered() throws {
+    let store = TrainingCheckpoint(directory: directory)
+    let trainer = try Trainer(model: TransformerModel(config: config), settings: settings(), data: data(), checkpoint: store)
+    try trainer.step()
+    try store.save(model: trainer.model, optimizer: trainer.optimizer, state: trainer.state)
+    // As if a save crashed after moving `checkpoint` aside and before renaming the new one in.
+    try FileManager.default.moveItem(at: directory.appendingPathComponent("checkpoint"), to: directory.appendingPathComponent("checkpoint.previous"))
+    try FileManager.default.createDirectory(at: directory.appendingPathComponent("checkpoint.partial"), withIntermediateDirectories: true)
+    let loader = try TransformerModel(config: config)
+    XCTAssertEqual(try store.load(into: loader, optimizer: AdamW(layout: loader.parameters.layout, settings: .init()))?.step, 1)
+    try trainer.step()
+    try store.save(model: trainer.model, optimizer: trainer.optimizer, state: trainer.state)
+    XCTAssertEqual(try store.load(into: loader, optimizer: AdamW(layout: loader.parameters.layout, settings: .init()))?.step, 2)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("checkpoint.previous").path))
+  }
+
   func testImpossibleSettingsAreRefused() throws {
     var s = settings()
     s.sequenceLength = 20

@@ -7,6 +7,7 @@ public enum CheckpointError: Error, Equatable, LocalizedError, CustomStringConve
   case missingFile(directory: String, expected: String)
   case pickleRefused(file: String)
   case unreadable(file: String, reason: String)
+  case unwritable(file: String, reason: String)
   case badHeader(file: String, reason: String)
   case badTensor(file: String, tensor: String, reason: String)
   case unsupportedDType(file: String, tensor: String, dtype: String)
@@ -25,6 +26,7 @@ public enum CheckpointError: Error, Equatable, LocalizedError, CustomStringConve
     case .pickleRefused(let file):
       return "\(file): pytorch_model.bin is a Python pickle and HeadLab never unpickles files. Convert it once with: python -c \"from transformers import AutoModelForCausalLM as M; M.from_pretrained('DIR').save_pretrained('DIR', safe_serialization=True)\""
     case .unreadable(let file, let reason): return "\(file): cannot read: \(reason)"
+    case .unwritable(let file, let reason): return "\(file): cannot write: \(reason) (the previous file, if any, is unchanged)"
     case .badHeader(let file, let reason): return "\(file): bad safetensors header: \(reason)"
     case .badTensor(let file, let tensor, let reason): return "\(file): tensor '\(tensor)': \(reason)"
     case .unsupportedDType(let file, let tensor, let dtype):

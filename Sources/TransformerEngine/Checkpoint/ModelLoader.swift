@@ -32,18 +32,23 @@ public enum ModelLoader {
         owner[name] = file
       }
     }
+    try config.validate()
     let map = WeightMap.forConfig(config, names: Set(owner.keys))
-    let model = try TransformerModel(config: config)
     let filePaths = files.map(\.url.path)
-
-    for (name, parameter) in map.required.sorted(by: { $0.key < $1.key }) {
+    // Every shape is checked against the config before anything is allocated, so a config that
+    // does not describe these files cannot make the loader allocate for a model that is not there.
+    let layout = ParameterLayout(config: config)
+    let required = map.required.sorted(by: { $0.key < $1.key })
+    for (name, parameter) in required {
       guard let file = owner[name] else { throw CheckpointError.missingTensor(tensor: name, files: filePaths) }
-      let entry = file.entries[name]!
-      let expected = model.parameters.layout.entry(parameter)!.shape
-      guard entry.shape == expected else {
-        throw CheckpointError.shapeMismatch(file: file.url.path, tensor: name, expected: expected, got: entry.shape)
+      let expected = layout.entry(parameter)!.shape
+      guard let entry = file.entries[name], entry.shape == expected else {
+        throw CheckpointError.shapeMismatch(file: file.url.path, tensor: name, expected: expected, got: file.entries[name]?.shape ?? [])
       }
-      try file.read(name, into: model.parameters.pointer(parameter))
+    }
+    let model = try TransformerModel(config: config)
+    for (name, parameter) in required {
+      try owner[name]!.read(name, into: model.parameters.pointer(parameter))
     }
 
     var dropped: [String] = []

@@ -45,10 +45,11 @@ public enum AtomicFile {
   public static func write(_ data: Data, to url: URL) throws {
     let directory = url.deletingLastPathComponent()
     let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+    func fail(_ reason: String) -> CheckpointError { .unwritable(file: url.path, reason: reason) }
     do {
       guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
             let handle = FileHandle(forWritingAtPath: temporary.path) else {
-        throw CheckpointError.unreadable(file: temporary.path, reason: "cannot create file for writing")
+        throw fail("cannot create \(temporary.lastPathComponent) in \(directory.path)")
       }
       do {
         try handle.write(contentsOf: data)
@@ -56,10 +57,10 @@ public enum AtomicFile {
         try handle.close()
       } catch {
         try? handle.close()
-        throw error
+        throw fail(error.localizedDescription)
       }
       if rename(temporary.path, url.path) != 0 {
-        throw CheckpointError.unreadable(file: url.path, reason: "cannot rename into place: \(String(cString: strerror(errno)))")
+        throw fail("cannot rename into place: \(String(cString: strerror(errno)))")
       }
     } catch {
       try? FileManager.default.removeItem(at: temporary)

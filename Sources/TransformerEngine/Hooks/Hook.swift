@@ -42,3 +42,13 @@ final class HookRegistry: @unchecked Sendable {
     bySite = map
   }
 }
+
+extension Tensor {
+  /// Throws unless the tensor still has `shape` and exactly that many values (a hook may replace
+  /// values in place but not resize: the engine copies them back into fixed buffers).
+  func check(shape expected: [Int], hook: String) throws {
+    if shape != expected || values.count != expected.reduce(1, *) {
+      throw EngineError.hookChangedShape(hook: hook, expected: expected, got: values.count == shape.reduce(1, *) ? shape : [values.count])
+    }
+  }
+}

@@ -36,9 +36,7 @@ struct HookVisitor {
   private func run(_ hooks: [Hook], _ site: HookSite, _ tensor: inout Tensor, _ shape: [Int]) throws {
     for hook in hooks {
       try hook.body(&tensor, site)
-      if tensor.shape != shape {
-        throw EngineError.hookChangedShape(hook: site.name, expected: shape, got: tensor.shape)
-      }
+      try tensor.check(shape: shape, hook: site.name)
     }
   }
 }

@@ -58,10 +58,10 @@ public func layerNormApply(
 
 /// Backward of `layerNormApply` ∘ `layerNormStatistics`, with xhat = (x - mean) / scale:
 /// dx = (1/scale)·(dnorm - mean(dnorm) - xhat·mean(dnorm·xhat)) where dnorm = dout·weight;
-/// dweight += Σ dout·xhat; dbias += Σ dout. Accumulates into dinp (+=).
+/// dweight += Σ dout·xhat; dbias += Σ dout (each skipped when nil). Accumulates into dinp (+=).
 /// `dscale`, if given, receives ∂L/∂scale[N] = -Σ_c dnorm·xhat / scale (for `hook_scale`).
 public func layerNormBackward(
-  dinp: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>,
+  dinp: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>?, dbias: UnsafeMutablePointer<Float>?,
   dout: UnsafePointer<Float>, input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
   mean: UnsafePointer<Float>, scale: UnsafePointer<Float>, N: Int, C: Int,
   dscale: UnsafeMutablePointer<Float>? = nil
@@ -75,8 +75,8 @@ public func layerNormBackward(
       let dnorm = dy[i] * weight[i]
       dnormMean += dnorm
       dnormXhatMean += dnorm * xhat
-      dbias[i] += dy[i]
-      dweight[i] += dy[i] * xhat
+      dbias?[i] += dy[i]
+      dweight?[i] += dy[i] * xhat
     }
     dscale?[n] = -dnormXhatMean * r
     dnormMean /= Float(C)

@@ -27,7 +27,7 @@ extension TransformerModel {
   ) throws -> GradientResult {
     let (logits, ws, positions) = try forward(tokens, logits: selection, keepsAllLayers: true)
     let (value, dlogits) = try objective(logits)
-    guard dlogits.shape == logits.shape else {
+    guard dlogits.shape == logits.shape, dlogits.values.count == logits.values.count else {
       throw EngineError.invalidConfig("objective gradient has shape \(dlogits.shape), logits have \(logits.shape)")
     }
     let recorder = GradientRecorder(wanted: sites, config: config, B: ws.B, T: ws.T)
@@ -48,8 +48,8 @@ extension TransformerModel {
     let B = ws.B, T = ws.T, N = B * T, P = positions.count
     let C = config.modelDim, NH = config.heads, HS = config.headDim, M = config.mlpDim, V = config.vocabularySize
     let p = parameters
-    // Parameter-gradient pointers go to a scratch store when the caller wants none.
-    let g = grads ?? ParameterStore(layout: p.layout)
+    // Parameter gradients are skipped entirely when the caller wants none (g nil).
+    let g = grads
 
     let buffers = BackwardBuffers(N: N, C: C, M: M, attention: B * NH * T * T)
     let dresid = buffers.resid, dln = buffers.ln, dz = buffers.z, dqkv = buffers.qkv
@@ -57,7 +57,7 @@ extension TransformerModel {
 
     // Unembedding: logits[b,i] = finalOut[b, positions[i]] · W_Uᵀ.
     let unembedding = config.tiedEmbeddings ? TokenOrUnembedding.token : .unembedding
-    let wU = p.pointer(unembedding.name), dwU = g.pointer(unembedding.name)
+    let wU = p.pointer(unembedding.name), dwU = g?.pointer(unembedding.name)
     let dfinal = buffers.final
     if P == T && positions == Array(0..<T) {
       unembedBackward(dinput: dfinal, dunembedding: dwU, dlogits: dlogits, input: ws.finalOut, unembedding: wU, R: N, C: C, V: V)
@@ -83,7 +83,7 @@ extension TransformerModel {
     }
     recorder.record(HookSite(.unembedIn), dfinal)
     recorder.recordTimesWeight(HookSite(.finalNormalized), dfinal, p.pointer(.finalNormWeight))
-    layerNormBackward(dinp: dresid, dweight: g.pointer(.finalNormWeight), dbias: g.pointer(.finalNormBias),
+    layerNormBackward(dinp: dresid, dweight: g?.pointer(.finalNormWeight), dbias: g?.pointer(.finalNormBias),
                       dout: dfinal, input: ws.resid[config.layers], weight: p.pointer(.finalNormWeight),
                       mean: ws.finalMean, scale: ws.finalScale, N: N, C: C, dscale: dscale)
     recorder.record(HookSite(.finalScale), dscale)
@@ -91,7 +91,7 @@ extension TransformerModel {
     for l in stride(from: config.layers - 1, through: 0, by: -1) {
       let a = ws.blocks[l]
       func w(_ name: BlockParameter) -> UnsafeMutablePointer<Float> { p.pointer(.block(l, name)) }
-      func dw(_ name: BlockParameter) -> UnsafeMutablePointer<Float> { g.pointer(.block(l, name)) }
+      func dw(_ name: BlockParameter) -> UnsafeMutablePointer<Float>? { g?.pointer(.block(l, name)) }
       recorder.record(.block(l, .residPost), dresid)
 
       // resid_post = resid_mid + mlp_out: dmlp_out = dresid.
@@ -149,8 +149,10 @@ extension TransformerModel {
     // resid_pre[0] = embed + pos_embed.
     recorder.record(HookSite(.embed), dresid)
     recorder.record(HookSite(.posEmbed), dresid)
-    embeddingBackward(dwte: g.pointer(.tokenEmbedding), dwpe: g.pointer(.positionEmbedding),
-                      dembed: dresid, dposition: dresid, tokens: ws.tokens, B: B, T: T, C: C)
+    if let g {
+      embeddingBackward(dwte: g.pointer(.tokenEmbedding), dwpe: g.pointer(.positionEmbedding),
+                        dembed: dresid, dposition: dresid, tokens: ws.tokens, B: B, T: T, C: C)
+    }
   }
 }
 

@@ -38,7 +38,7 @@ extension TransformerModel {
       let shape = logits.shape
       for hook in hooks {
         try hook.body(&logits, HookSite(.unembedOut))
-        if logits.shape != shape { throw EngineError.hookChangedShape(hook: "unembed.hook_out", expected: shape, got: logits.shape) }
+        try logits.check(shape: shape, hook: "unembed.hook_out")
       }
     }
     return (logits, ws, positions)

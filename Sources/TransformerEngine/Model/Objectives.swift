@@ -8,8 +8,8 @@ public enum Objectives {
       guard targets.count == B, targets.allSatisfy({ $0.count == P }) else {
         throw EngineError.invalidConfig("targets must be [\(B)][\(P)] to match the logits")
       }
+      for t in targets.joined() where t >= V || t < -1 { throw EngineError.tokenOutOfRange(id: t, vocabularySize: V) }
       let flat = targets.flatMap { $0 }.map(Int32.init)
-      for t in flat where Int(t) >= V { throw EngineError.tokenOutOfRange(id: Int(t), vocabularySize: V) }
       var gradient = Tensor(shape: logits.shape)
       let loss = logits.values.withUnsafeBufferPointer { x in
         flat.withUnsafeBufferPointer { t in
@@ -30,6 +30,7 @@ public enum Objectives {
       guard P == 1, correct.count == B, wrong.count == B else {
         throw EngineError.invalidConfig("logit difference needs logits at one position and one correct/wrong token per row")
       }
+      for id in correct + wrong where id < 0 || id >= V { throw EngineError.tokenOutOfRange(id: id, vocabularySize: V) }
       var gradient = Tensor(shape: logits.shape)
       var total: Float = 0
       for b in 0..<B {

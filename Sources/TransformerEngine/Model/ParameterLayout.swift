@@ -2,8 +2,8 @@
 ///
 /// Matrices are stored (in, out), so a projection is `x · W` with `x` [rows, in]: the layout of
 /// Hugging Face GPT-2's Conv1D weights and of TransformerLens's W_Q/W_in/W_out einsums, so GPT-2
-/// checkpoints load without a transpose. Checkpoints with `nn.Linear` (out, in) weights are
-/// transposed once, in their weight map.
+/// checkpoints load without a transpose. Architectures whose checkpoints use `nn.Linear` (out, in)
+/// weights (none yet) will transpose them once, in their weight map.
 public enum BlockParameter: String, CaseIterable, Sendable {
   case ln1Weight, ln1Bias
   case qkvWeight, qkvBias          // [C, 3C], [3C]: q | k | v side by side, heads contiguous in each

@@ -4,6 +4,10 @@ import Foundation
 /// replica (same weights, own activations) with single-threaded BLAS, and the shards' gradients
 /// are combined in a fixed order, so results do not depend on thread timing. On small models
 /// this beats multi-threaded BLAS, whose threads mostly wait on each other.
+///
+/// For training only: replicas carry no hooks or head gates, and while a step runs the
+/// process-wide BLAS thread count is 1 (restored afterwards), so run nothing else on the engine
+/// meanwhile.
 public final class DataParallelStep {
   public let model: TransformerModel
   private let replicas: [TransformerModel]
@@ -21,6 +25,9 @@ public final class DataParallelStep {
 
   /// Mean next-token cross-entropy of the batch; leaves its gradient in `gradients`.
   public func run(inputs: [[Int]], targets: [[Int]]) throws -> Float {
+    guard !inputs.isEmpty, inputs.count == targets.count else {
+      throw EngineError.invalidConfig("a training batch needs at least one row and one target row per input row")
+    }
     let shards = min(replicas.count, inputs.count)
     let bounds = (0...shards).map { $0 * inputs.count / shards }
     var losses = [Float](repeating: 0, count: shards)

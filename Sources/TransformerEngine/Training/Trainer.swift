@@ -45,8 +45,7 @@ public final class Trainer {
     self.data = data
     self.checkpoint = checkpoint
     optimizer = AdamW(layout: model.parameters.layout, settings: settings.adamW)
-    let threads = settings.threads > 0 ? settings.threads : ProcessInfo.processInfo.activeProcessorCount
-    parallel = DataParallelStep(model: model, threads: threads)
+    parallel = DataParallelStep(model: model, threads: settings.shardCount)
     state = .init(step: 0, settings: settings, elapsedSeconds: 0, losses: [])
     if let checkpoint, let saved = try checkpoint.load(into: model, optimizer: optimizer) {
       guard saved.settings == settings else {

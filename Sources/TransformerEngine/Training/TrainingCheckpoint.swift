@@ -30,6 +30,11 @@ public struct TrainingCheckpoint {
 
   public func save(model: TransformerModel, optimizer: AdamW, state: State) throws {
     let fm = FileManager.default
+    // A crash between the two renames of an earlier save leaves only `previous`: put it back
+    // first, so that no moment of this save is without a complete checkpoint on disk.
+    if !fm.fileExists(atPath: current.path) && fm.fileExists(atPath: previous.path) {
+      try fm.moveItem(at: previous, to: current)
+    }
     try? fm.removeItem(at: partial)
     try fm.createDirectory(at: partial, withIntermediateDirectories: true)
     try beforeWrite?(partial.appendingPathComponent("model.safetensors"))

@@ -14,8 +14,14 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
   /// Standard deviation of the initial weights.
   public var initStd: Float = 0.05
   public var seed: UInt64 = 1
-  /// Compute threads (0: all cores).
+  /// Shards each batch is split into, each run on its own thread and model replica (0: 2).
+  /// The shard count fixes the order in which gradients are summed, so it is part of the recipe
+  /// rather than taken from the machine: the same recipe gives the same weights on any machine
+  /// (with the same OpenBLAS kernel family).
   public var threads: Int = 0
+
+  /// The shard count `threads` stands for.
+  public var shardCount: Int { threads > 0 ? threads : 2 }
   /// Steps between evaluations and between checkpoints (0: never).
   public var evaluateEvery: Int = 500
   public var checkpointEvery: Int = 500
@@ -39,6 +45,6 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     if !(learningRate > 0) { throw fail("training.learningRate must be positive") }
     if !(0...1).contains(warmupFraction) { throw fail("training.warmupFraction must be in [0, 1]") }
     if !(0...1).contains(inductionFraction) { throw fail("training.inductionFraction must be in [0, 1]") }
-    if threads < 0 { throw fail("training.threads must be 0 (all cores) or positive") }
+    if threads < 0 || threads > 256 { throw fail("training.threads must be 0 (meaning 2) to 256, got \(threads)") }
   }
 }
