@@ -95,12 +95,7 @@ final class TorchGradientParityTests: XCTestCase {
   /// Rows of a [B,T,V] tensor at the selected positions, as [B,P,V]; fails if any other row is nonzero.
   func logitRows(_ full: Tensor, at selection: LogitPositions, checkingZerosElsewhere: Bool) throws -> Tensor {
     let (B, T, V) = (full.shape[0], full.shape[1], full.shape[2])
-    let positions: [Int]
-    switch selection {
-    case .last: positions = [T - 1]
-    case .all: positions = Array(0..<T)
-    case .positions(let list): positions = list
-    }
+    let positions = try selection.resolve(T: T)
     var rows: [Float] = []
     for b in 0..<B {
       for t in 0..<T {

@@ -62,15 +62,10 @@ extension TransformerModel {
     if P == T && positions == Array(0..<T) {
       unembedBackward(dinput: dfinal, dunembedding: dwU, dlogits: dlogits, input: ws.finalOut, unembedding: wU, R: N, C: C, V: V)
     } else {
-      var rows = [Float](repeating: 0, count: B * P * C)   // finalOut gathered at positions [B,P,C]
+      let rows = ws.finalRows(at: positions, C: C)  // finalOut gathered at positions [B,P,C]
       var drows = [Float](repeating: 0, count: B * P * C)
-      rows.withUnsafeMutableBufferPointer { r in
+      rows.withUnsafeBufferPointer { r in
         drows.withUnsafeMutableBufferPointer { dr in
-          for b in 0..<B {
-            for (i, t) in positions.enumerated() {
-              (r.baseAddress! + (b * P + i) * C).update(from: ws.finalOut + (b * T + t) * C, count: C)
-            }
-          }
           unembedBackward(dinput: dr.baseAddress!, dunembedding: dwU, dlogits: dlogits, input: r.baseAddress!, unembedding: wU, R: B * P, C: C, V: V)
           for b in 0..<B {
             for (i, t) in positions.enumerated() {

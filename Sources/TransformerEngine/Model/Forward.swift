@@ -8,7 +8,8 @@ public enum LogitPositions: Sendable, Equatable {
   case all
   case positions([Int])
 
-  func resolve(T: Int) throws -> [Int] {
+  /// The positions selected in a prompt of T tokens.
+  public func resolve(T: Int) throws -> [Int] {
     switch self {
     case .last: return [T - 1]
     case .all: return Array(0..<T)
@@ -144,19 +145,12 @@ extension TransformerModel {
     let unembedding = parameters.pointer(config.tiedEmbeddings ? .tokenEmbedding : .unembedding)
     var logits = Tensor(shape: [B, P, V])
     logits.values.withUnsafeMutableBufferPointer { out in
-      if P == T {
-        if positions == Array(0..<T) {
-          unembedForward(logits: out.baseAddress!, input: ws.finalOut, unembedding: unembedding, R: B * T, C: C, V: V)
-          return
-        }
+      if P == T && positions == Array(0..<T) {
+        unembedForward(logits: out.baseAddress!, input: ws.finalOut, unembedding: unembedding, R: B * T, C: C, V: V)
+        return
       }
-      var rows = [Float](repeating: 0, count: B * P * C)  // [B,P,C]
-      rows.withUnsafeMutableBufferPointer { r in
-        for b in 0..<B {
-          for (i, t) in positions.enumerated() {
-            (r.baseAddress! + (b * P + i) * C).update(from: ws.finalOut + (b * T + t) * C, count: C)
-          }
-        }
+      let rows = ws.finalRows(at: positions, C: C)  // [B,P,C]
+      rows.withUnsafeBufferPointer { r in
         unembedForward(logits: out.baseAddress!, input: r.baseAddress!, unembedding: unembedding, R: B * P, C: C, V: V)
       }
     }

@@ -72,4 +72,17 @@ final class Workspace {
     tokens.deallocate()
     for p in storage { p.deallocate() }
   }
+
+  /// finalOut rows at `positions` of every batch row, as [B, P, C].
+  func finalRows(at positions: [Int], C: Int) -> [Float] {
+    var rows = [Float](repeating: 0, count: B * positions.count * C)
+    rows.withUnsafeMutableBufferPointer { r in
+      for b in 0..<B {
+        for (i, t) in positions.enumerated() {
+          (r.baseAddress! + (b * positions.count + i) * C).update(from: finalOut + (b * T + t) * C, count: C)
+        }
+      }
+    }
+    return rows
+  }
 }
