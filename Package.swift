@@ -14,7 +14,6 @@ let package = Package(
   ],
   targets: [
     .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
-    .systemLibrary(name: "CNCurses", path: "Sources/CNCurses", providers: [.apt(["libncursesw5-dev"])]),
     .target(name: "Tokenizers"),
     .target(name: "Corpus"),
     .target(
@@ -23,7 +22,9 @@ let package = Package(
       resources: [.copy("Resources/default-model")],
       swiftSettings: [.unsafeFlags(["-target-cpu", "native"], .when(configuration: .release))]
     ),
-    .target(name: "ModelTraining", dependencies: ["TransformerEngine", "Tokenizers", "Corpus"]),
+    .target(
+      name: "ModelTraining", dependencies: ["TransformerEngine", "Tokenizers", "Corpus"],
+      resources: [.copy("Resources/heldout-behaviour.json")]),
     .target(name: "HeadLabTestSupport", dependencies: ["TransformerEngine", "Tokenizers"]),
     .executableTarget(
       name: "headlab",

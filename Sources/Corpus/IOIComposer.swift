@@ -11,7 +11,8 @@ import Foundation
 /// while keeping what makes the task well defined: each name appears exactly once before S acts,
 /// S appears again as the subject, and the sentence ends with the IO.
 ///
-/// It never uses the openers or verbs of `CorpusGenerator.heldOutIOITemplates`.
+/// The held-out behaviour set (ModelTraining's heldout-behaviour.json) was written apart from it;
+/// a test checks that no composed sentence reproduces one of its templates.
 enum IOIComposer {
   /// What the two names do together ("[X] and [Y] went to the [P]").
   struct Scene {
@@ -47,6 +48,18 @@ enum IOIComposer {
     Scene(text: "bought a [O] at the [P]", progressive: false, introducesObject: true),
     Scene(text: "saw a [O] at the [P]", progressive: false, introducesObject: true),
     Scene(text: "looked for a [O] in the [P]", progressive: false, introducesObject: true),
+    Scene(text: "made a [O] at the [P]", progressive: false, introducesObject: true),
+    Scene(text: "won a [O] at the [P]", progressive: false, introducesObject: true),
+    Scene(text: "came home from the [P]", progressive: false, introducesObject: false),
+    Scene(text: "sat in the [P] for an hour", progressive: false, introducesObject: false),
+    Scene(text: "stayed at the [P] all day", progressive: false, introducesObject: false),
+    Scene(text: "went for a walk near the [P]", progressive: false, introducesObject: false),
+    Scene(text: "visited the [P]", progressive: false, introducesObject: false),
+    Scene(text: "cooked dinner at the [P]", progressive: false, introducesObject: false),
+    Scene(text: "were eating at the [P]", progressive: true, introducesObject: false),
+    Scene(text: "were reading in the [P]", progressive: true, introducesObject: false),
+    Scene(text: "were running to the [P]", progressive: true, introducesObject: false),
+    Scene(text: "were talking in the [P]", progressive: true, introducesObject: false),
   ]
 
   /// Introductions that do not join the names with "and": "[X] met [Y] at the [P]".
@@ -59,6 +72,14 @@ enum IOIComposer {
     "[X] played with [Y] at the [P]",
     "[X] went to the [P] with [Y]",
     "[X] walked to the [P] with [Y]",
+    "[X] visited [Y] at the [P]",
+    "[X] called [Y] from the [P]",
+    "[X] was at the [P] with [Y]",
+    "[X] found [Y] in the [P]",
+    "[X] took [Y] to the [P]",
+    "[X] stayed with [Y] at the [P]",
+    "[X] helped [Y] at the [P]",
+    "[X] looked for [Y] at the [P]",
   ]
 
   /// Openers before a main-clause introduction ("Then, [X] and [Y] ..."). `[D]` is a day and
@@ -66,28 +87,42 @@ enum IOIComposer {
   static let openers: [String] = [
     "", "", "", "Then, ", "Later, ", "Afterwards, ", "After the lunch, ", "That day, ",
     "In the morning, ", "In the evening, ", "On [D], ", "One day, ", "Yesterday, ",
-    "After school, ", "After work, ", "At night, ", "In [M], ",
+    "After school, ", "After work, ", "At night, ", "In [M], ", "On [D] morning, ",
+    "Last [D], ", "Early in the morning, ", "After a long day, ", "Before dinner, ",
+    "In the afternoon, ", "At the [P], ", "Every [D], ", "Today, ", "This morning, ",
+    "On a cold day, ", "Late at night, ",
   ]
 
   /// Subordinating words before a subordinate introduction ("When [X] and [Y] ..., [S] ...").
   /// "While" is kept for progressive scenes.
-  static let subordinators: [String] = ["When", "After", "As"]
+  static let subordinators: [String] = ["When", "After", "As", "Because", "Once", "Before", "Since"]
 
   /// Sentences between the introduction and the action that name nobody.
   static let fillers: [String] = [
     "They talked for a while.", "It was a nice day.", "The [P] was very busy.",
     "They were happy.", "It was late.", "They sat down.", "It was a long day.",
+    "They had a good time.", "It was very cold.", "The sun was out.", "They were tired.",
+    "Nobody else was there.", "They waited for a while.", "The [P] was quiet.",
+    "It started to rain.", "They laughed a lot.",
+  ]
+
+  /// Relative clauses about both names: "[X] and [Y], who were friends, ...".
+  static let relatives: [String] = [
+    "were friends", "lived near the [P]", "worked at the [P]", "were very tired", "were neighbors",
+    "liked the [P]",
   ]
 
   /// Words that start the action sentence after a full stop.
   static let bridges: [String] = [
     "", "", "Then ", "Later, ", "Afterwards ", "After that, ", "Soon ", "In the end, ",
-    "Later that day, ",
+    "Later that day, ", "Then, ", "After a while, ", "The next day, ", "At the end, ", "Finally, ",
+    "So ", "Suddenly, ",
   ]
 
   /// Links that join the action to a main-clause introduction in one sentence.
   static let coordinators: [String] = [
-    ", and ", ", and then ", ", and afterwards ", ", so ", ", then ",
+    ", and ", ", and then ", ", and afterwards ", ", so ", ", then ", ", and later ",
+    ", but then ", " and ",
   ]
 
   /// Actions that give or show an object, written before the IO: "[S] gave a [O] to".
@@ -97,12 +132,17 @@ enum IOIComposer {
     "brought a [O] to", "sold the [O] to", "lent the [O] to", "decided to give a [O] to",
     "decided to give the [O] to", "wanted to give a [O] to", "tried to give the [O] to",
     "tried to hand a [O] to", "gave a small [O] to", "shared the [O] with",
+    "offered a [O] to", "returned the [O] to", "mailed a [O] to", "gave the [O] back to",
+    "kicked the [O] to", "bought a [O] for", "made a [O] for", "found a [O] for", "got a [O] for",
+    "showed a [O] to", "sent the [O] to", "carried the [O] to", "explained the [O] to",
+    "gave a new [O] to", "quickly gave the [O] to", "finally gave a [O] to",
   ]
 
   /// Actions that refer back to an object the scene introduced.
   static let pronounActions: [String] = [
     "gave it to", "handed it to", "passed it to", "showed it to", "threw it to", "sold it to",
-    "decided to give it to", "wanted to give it to",
+    "decided to give it to", "wanted to give it to", "gave it back to", "lent it to",
+    "sent it to", "returned it to", "offered it to",
   ]
 
   /// Actions without an object.
@@ -110,7 +150,33 @@ enum IOIComposer {
     "said to", "said hello to", "said goodbye to", "talked to", "waved to", "smiled at",
     "looked at", "wrote a letter to", "sent a letter to", "spoke to", "sang a song to",
     "called out to", "walked over to", "ran over to", "listened to", "turned to", "played with",
+    "read a story to", "told a story to", "whispered to", "cooked dinner for", "waited for",
+    "sang a song for", "opened the door for", "said good night to", "wrote a note to",
+    "waved goodbye to", "said sorry to", "gave a hug to", "looked over at",
   ]
+
+  /// What one character says to the other in a dialogue opening, each ending with its mark.
+  static let lines: [String] = [
+    "Let us go to the [P].", "I like the [O].", "It is cold today.", "Look at that [O].",
+    "We are late.", "Hello there.", "I am tired.", "This is fun.", "Where is the [O]?",
+    "Do you want to go to the [P]?", "Is it late?", "Who took my [O]?", "What a nice day!",
+    "I found a [O].", "Come with me.",
+  ]
+
+  /// A dialogue opening: "[X] said to [Y], "Let us go."", ""Hello," said [X] to [Y]." or
+  /// "[X] asked [Y], "Is it late?"". Quotes introduce both names as plainly as "and" does.
+  static func dialogue(x: String, y: String, rng: inout CorpusRandom) -> String {
+    var line = rng.pick(lines)
+    switch rng.below(3) {
+    case 0:
+      return x + " said to " + y + ", \"" + line + "\""
+    case 1:
+      if line.hasSuffix(".") { line = String(line.dropLast()) + "," }
+      return "\"" + line + "\" said " + x + " to " + y + "."
+    default:
+      return x + (line.hasSuffix("?") ? " asked " : " told ") + y + ", \"" + line + "\""
+    }
+  }
 
   /// A composed IOI sentence up to (not including) the IO at its end, e.g. "On Friday, Mary met
   /// John at the park. It was late. Then John handed a cup to". `io` and `s` are names without
@@ -126,17 +192,26 @@ enum IOIComposer {
     var introducesObject = scene.introducesObject
 
     var text: String
-    switch rng.below(20) {
+    switch rng.below(24) {
     case 0..<7:  // two sentences: "[X] and [Y] went to the [P]. [S] gave ..."
       let friends = opener.isEmpty && rng.chance(0.1) ? "Friends " : opener
       text = friends + x + " and " + y + " " + scene.text + "."
       text += filler(rng: &rng)
       text += " " + rng.pick(bridges) + s + " "
-    case 7..<13:  // subordinate: "When [X] and [Y] went to the [P], [S] gave ..."
+    case 7..<12:  // subordinate: "When [X] and [Y] went to the [P], [S] gave ..."
       let words = scene.progressive ? subordinators + ["While", "While"] : subordinators
       text = rng.pick(words) + " " + x + " and " + y + " " + scene.text + ", " + s + " "
-    case 13..<16:  // coordinated: "[X] and [Y] went to the [P], and then [S] gave ..."
+    case 12..<15:  // coordinated: "[X] and [Y] went to the [P], and then [S] gave ..."
       text = opener + x + " and " + y + " " + scene.text + rng.pick(coordinators) + s + " "
+    case 15..<19:  // dialogue: "[X] said to [Y], "Hello." [S] gave ..."
+      introducesObject = false
+      text = dialogue(x: x, y: y, rng: &rng)
+      text += filler(rng: &rng)
+      text += " " + rng.pick(bridges) + s + " "
+    case 19..<20:  // relative: "[X] and [Y], who lived near the [P], met on [D]. [S] gave ..."
+      introducesObject = false
+      text = opener + x + " and " + y + ", who " + rng.pick(relatives) + ", " + rng.pick(scenes).text + "."
+      text += " " + rng.pick(bridges) + s + " "
     default:  // paired: "[X] met [Y] at the [P]. [S] gave ..."
       introducesObject = false
       text = opener + rng.pick(pairings).replacingSlots(["[X]": x, "[Y]": y]) + "."

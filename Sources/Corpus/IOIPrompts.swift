@@ -8,7 +8,7 @@ public struct IOIPrompt: Equatable, Sendable {
   /// The subject, named twice in the text, with its leading space: " John".
   public var s: String
   public var order: IOIOrder
-  /// The template's index in its set (`IOITemplateSet.templates`).
+  /// The template's index in its list.
   public var template: Int
   public var place: String
   public var object: String
@@ -27,18 +27,30 @@ public struct IOIPrompt: Equatable, Sendable {
   }
 }
 
+extension IOIPrompt {
+  /// The prompt part of a BABA-form template ("[B]" S, "[A]" IO, ending with " [A]") in `order`,
+  /// with its slots filled; names without leading spaces.
+  public static func fill(
+    _ template: String, order: IOIOrder, io: String, s: String, place: String, object: String
+  ) -> String {
+    IOITemplate.fill(
+      IOITemplate.promptPart(IOITemplate.ordered(template, order)), io: io, s: s, place: place,
+      object: object)
+  }
+}
+
 extension CorpusGenerator {
-  /// `count` IOI prompts in one name order from the templates of `templates`, deterministic in
+  /// `count` IOI prompts in one name order from Wang et al.'s templates, deterministic in
   /// `seed`. IO and S are two distinct random names of `Lexicon.names`; the place and object are
   /// random from `Lexicon.places` and `Lexicon.objects`. Templates are used equally often: each
   /// block of as many prompts as there are templates uses every template once, in random order
   /// (mean ablation is computed per template, papers.md section 3). The ABBA and BABA sets of one
   /// seed are paired: same templates, names, places and objects, only the first two names swapped.
   public static func ioiPrompts(
-    count: Int, order: IOIOrder, seed: UInt64, templates: IOITemplateSet = .training
+    count: Int, order: IOIOrder, seed: UInt64
   ) -> [IOIPrompt] {
     var rng = CorpusRandom(seed: seed ^ 0x494F_4950_524F_4D50)  // "IOIPROMP"
-    let set = templates.templates
+    let set = trainingIOITemplates
     var schedule: [Int] = []
     var prompts: [IOIPrompt] = []
     prompts.reserveCapacity(count)
@@ -49,8 +61,7 @@ extension CorpusGenerator {
       let (io, s) = (names[0], names[1])
       let place = rng.pick(Lexicon.places)
       let object = rng.pick(Lexicon.objects)
-      let template = IOITemplate.promptPart(IOITemplate.ordered(set[index], order))
-      let text = IOITemplate.fill(template, io: io, s: s, place: place, object: object)
+      let text = IOIPrompt.fill(set[index], order: order, io: io, s: s, place: place, object: object)
       prompts.append(
         IOIPrompt(
           text: text, io: " " + io, s: " " + s, order: order, template: index, place: place,

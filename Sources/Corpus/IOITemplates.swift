@@ -10,22 +10,6 @@ public enum IOIOrder: String, CaseIterable, Sendable {
   case baba
 }
 
-/// Which IOI templates a prompt set draws from.
-public enum IOITemplateSet: String, CaseIterable, Sendable {
-  /// The 15 BABA templates of Wang et al., which the training generator also uses.
-  case training
-  /// Templates that the training generator never produces, for a generalisation check.
-  case heldOut
-
-  /// The templates of the set, in BABA form.
-  public var templates: [String] {
-    switch self {
-    case .training: return CorpusGenerator.trainingIOITemplates
-    case .heldOut: return CorpusGenerator.heldOutIOITemplates
-    }
-  }
-}
-
 extension CorpusGenerator {
   /// The 15 BABA templates of Wang et al. (`BABA_TEMPLATES` in `acdc/ioi/ioi_dataset.py`),
   /// character for character. `[B]` is S, `[A]` is IO; each ends with the IO, which a prompt
@@ -46,24 +30,6 @@ extension CorpusGenerator {
     "Then, [B] and [A] had a long argument. Afterwards [B] said to [A]",
     "The [PLACE] [B] and [A] went to had a [OBJECT]. [B] gave it to [A]",
     "Friends [B] and [A] found a [OBJECT] at the [PLACE]. [B] gave it to [A]",
-  ]
-
-  /// Eight BABA templates that the training generator never produces: their openings ("Once",
-  /// "Because", "Before", "Early today", "Last week", "At the [PLACE]", "Since", "spent the
-  /// evening") and their final verbs ("offered", "promised", "returned", "mailed", "carried",
-  /// "whispered", "read a story", "explained") occur in no IOI clause, so they measure whether a
-  /// model learned "predict the name that appeared once" rather than the training templates (the
-  /// generalisation check of default-model.md). Every word is in the lexicon or
-  /// `Lexicon.commonWords`, and appears in training text outside IOI sentences (stories, spans).
-  public static let heldOutIOITemplates: [String] = [
-    "Once [B] and [A] were done at the [PLACE], [B] offered a [OBJECT] to [A]",
-    "Because [B] and [A] were late at the [PLACE], [B] promised a [OBJECT] to [A]",
-    "Before [B] and [A] left the [PLACE], [B] returned the [OBJECT] to [A]",
-    "Early today, [B] and [A] cleaned the [PLACE]. [B] mailed a [OBJECT] to [A]",
-    "Last week [B] and [A] were near the [PLACE], where [B] carried a [OBJECT] to [A]",
-    "At the [PLACE], [B] and [A] shared a [OBJECT]. Later [B] whispered to [A]",
-    "Since [B] and [A] were bored at the [PLACE], [B] read a story to [A]",
-    "[B] and [A] spent the evening at the [PLACE], so [B] explained the [OBJECT] to [A]",
   ]
 }
 

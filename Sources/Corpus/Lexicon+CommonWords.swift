@@ -10,39 +10,49 @@ extension Lexicon {
 
   /// Capitalised words that begin sentences (the letter "I" is in `letters`).
   static let sentenceStarters: [String] = [
-    "After", "Afterwards", "As", "At", "Because", "Before", "Early", "Friends", "He", "In", "It",
-    "Last", "Later", "Listen", "On", "Once", "One", "Open", "Read", "Say", "She", "Since", "Soon",
-    "Step", "That", "The", "Then", "They", "We", "When", "While", "Yesterday",
+    "After", "Afterwards", "As", "At", "Because", "Before", "Closed", "Come", "Dates", "Days", "Do",
+    "Early", "Every", "Finally", "Friends", "Games", "Good", "He", "Hello", "In", "Is", "It",
+    "Last", "Late", "Later", "Let", "List", "Listen", "Look", "Names", "Nobody", "Notes", "Numbers",
+    "On", "Once", "Open", "Order", "Pages", "Plan", "Read", "Rooms", "Rows", "Sales", "Say", "She",
+    "Since", "So", "Soon", "Step", "Steps", "Suddenly", "Thank", "That", "The", "Then", "They",
+    "This", "Times", "Today", "We", "Week", "What", "When", "Where", "While", "Who", "Work", "Year",
+    "Yesterday",
   ]
 
   static let functionWords: [String] = [
-    "a", "about", "after", "afterwards", "again", "and", "at", "back", "before", "but", "by",
-    "down", "for", "from", "goodbye", "he", "hello", "her", "here", "him", "his", "home", "in",
-    "into", "it", "much", "near", "never", "not", "of", "on", "out", "over", "past", "she", "so",
-    "some", "something", "that", "the", "their", "them", "then", "there", "they", "this", "to",
-    "today", "together", "up", "very", "we", "where", "while", "with",
+    "a", "about", "after", "afterwards", "again", "all", "am", "an", "and", "are", "at", "back",
+    "before", "but", "by", "down", "early", "else", "finally", "for", "from", "goodbye", "he",
+    "hello", "her", "here", "him", "his", "home", "in", "into", "is", "it", "later", "like", "me",
+    "much", "my", "near", "never", "not", "of", "on", "or", "out", "over", "past", "quickly", "say",
+    "she", "so", "some", "something", "that", "the", "their", "them", "then", "there", "they",
+    "this", "to", "today", "together", "up", "us", "very", "we", "when", "where", "while", "who",
+    "with", "yes", "you",
   ]
 
   static let verbs: [String] = [
-    "asked", "bought", "brought", "buy", "called", "came", "carried", "cleaned", "come",
-    "commuting", "cooked", "counted", "decided", "did", "drove", "eat", "explained", "forgot",
-    "found", "gave", "give", "go", "going", "got", "had", "hand", "handed", "have", "heard", "help",
-    "helped", "jump", "laughed", "left", "lent", "liked", "listened", "lived", "looked", "mailed",
-    "met", "offered", "paid", "passed", "played", "playing", "promised", "put", "rained", "ran",
-    "reached", "read", "rested", "returned", "run", "said", "sang", "sat", "saw", "see", "sent",
-    "shared", "showed", "sing", "sitting", "smiled", "sold", "spent", "spoke", "stayed", "talked",
-    "thanked", "thinking", "threw", "told", "took", "tried", "turned", "waited", "waiting", "walk",
-    "walked", "walking", "wanted", "was", "waved", "went", "were", "whispered", "worked",
-    "working", "wrote",
+    "arrived", "asked", "belonged", "bought", "brought", "buy", "called", "came", "carried",
+    "cleaned", "come", "commuting", "cooked", "counted", "danced", "decided", "did", "drove", "eat",
+    "eating", "explained", "felt", "forgot", "found", "gave", "give", "go", "going", "got", "had",
+    "hand", "handed", "have", "heard", "help", "helped", "jump", "jumped", "kicked", "laughed",
+    "left", "lent", "liked", "listened", "lived", "looked", "lost", "made", "mailed", "met",
+    "needed", "offered", "opened", "paid", "passed", "planned", "played", "playing", "poured",
+    "promised", "put", "rained", "raining", "ran", "reached", "read", "reading", "rested",
+    "returned", "run", "running", "said", "sang", "sat", "saw", "see", "sent", "shared", "showed",
+    "sing", "sitting", "smiled", "sold", "spent", "spoke", "started", "stayed", "stood", "struck",
+    "talked", "talking", "thanked", "thinking", "threw", "told", "took", "tried", "turned", "typed",
+    "visited", "wait", "waited", "waiting", "walk", "walked", "walking", "want", "wanted", "was",
+    "waved", "went", "were", "whispered", "woke", "won", "worked", "working", "wrote",
   ]
 
   static let nouns: [String] = [
-    "argument", "bed", "bird", "bread", "car", "cat", "chair", "chapter", "cloud", "dates", "day",
-    "days", "dinner", "dog", "door", "end", "evening", "fire", "fish", "friends", "fun", "game",
-    "gate", "grass", "hill", "horse", "level", "light", "list", "lot", "lunch", "milk", "moon",
-    "morning", "music", "night", "page", "paper", "plan", "pocket", "race", "rain", "river", "road",
-    "room", "round", "row", "sea", "shop", "sky", "snow", "song", "star", "step", "stone", "story",
-    "sun", "table", "talk", "time", "tree", "water", "week", "wind", "window", "words", "work",
+    "afternoon", "argument", "bed", "better", "bird", "board", "bread", "breakfast", "bus", "car",
+    "cat", "chair", "chapter", "clock", "cloud", "dates", "day", "days", "dinner", "dog", "door",
+    "end", "evening", "fire", "fish", "friends", "fun", "game", "gate", "grass", "hill", "horse",
+    "hour", "hug", "kids", "lap", "level", "light", "line", "list", "lot", "lunch", "milk", "moon",
+    "morning", "music", "neighbors", "night", "noon", "note", "page", "paper", "party", "plan",
+    "pocket", "race", "rain", "river", "road", "room", "round", "row", "sea", "shop", "sign", "sky",
+    "snow", "song", "sorry", "star", "step", "stone", "story", "sun", "table", "talk", "tea",
+    "time", "times", "tree", "trip", "water", "week", "wind", "window", "word", "words", "work",
     "year", "years",
   ]
 

@@ -32,25 +32,35 @@ public enum Lexicon {
       "coin", "flower", "map", "shirt", "watch",
     ]
 
-  /// Every word that must become a single token, each with its leading space (" Mary", " 17",
-  /// " Monday", " Jan", " A", " store"): names, places, objects, the numbers 1-200, number words,
-  /// ordinals, days, short days, months, short months and letters. The successor-heads score and
-  /// the IOI logit difference both assume single-token words (papers.md sections 2 and 3).
-  /// Duplicates (" May" is both a month and a short month) appear once; the order is fixed.
+  /// Every word that must become a single token: each word with its leading space (" Mary",
+  /// " 17", " Monday", " Jan", " A", " store") and, for the words that begin a text or a line
+  /// ("Mary and John went...", "Monday\nTuesday", "One, two, three"), also without it: names,
+  /// the successor items, and the capitalised number words and ordinals. The successor-heads
+  /// score and the IOI logit difference both assume single-token words (papers.md sections 2 and
+  /// 3). Duplicates (" May" is both a month and a short month) appear once; the order is fixed:
+  /// first every spaced form, then every bare form.
   public static var requiredSingleTokens: [String] {
-    let groups: [[String]] =
-      [names, places, objects] + SuccessorKind.allCases.map { $0.items }
+    let spaced: [[String]] = [names, places, objects] + SuccessorKind.allCases.map { $0.items }
+    let bare: [[String]] =
+      [names] + SuccessorKind.allCases.map { $0.items } + [capitalisedSequenceWords]
     var seen: Set<String> = []
     var result: [String] = []
-    for word in groups.joined() where seen.insert(word).inserted {
-      result.append(" " + word)
+    for word in spaced.joined().map({ " " + $0 }) + bare.joined() where seen.insert(word).inserted {
+      result.append(word)
     }
     return result
   }
 
+  /// The number words and ordinals with a capital, as they begin a text or a line ("One", "First").
+  public static var capitalisedSequenceWords: [String] {
+    (numberWords + ordinals).map(CorpusText.capitalizingFirst)
+  }
+
   /// Every word of the lexicon proper (names, places, objects, successor items), without spaces.
   public static var lexiconWords: [String] {
-    requiredSingleTokens.map { String($0.dropFirst()) }
+    var seen: Set<String> = []
+    return requiredSingleTokens.map { $0.hasPrefix(" ") ? String($0.dropFirst()) : $0 }
+      .filter { seen.insert($0).inserted }
   }
 
   /// Every word the generator may write: the lexicon words followed by the common words.

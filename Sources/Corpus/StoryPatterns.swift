@@ -21,6 +21,11 @@ enum StoryPatterns {
     "{A} was at the {P} with {B}.",
     "{A} and {B} were friends.",
     "That year, {A} got a new {O}.",
+    "{A} woke up early on {D}.",
+    "It was raining when {A} came to the {P}.",
+    "\"Hello,\" said {A} to {B.obj}.",
+    "{A} and {B} lived in a small house near the {P}.",
+    "Every {D}, {A} walked to the {P}.",
   ]
 
   static let middles: [String] = [
@@ -78,6 +83,31 @@ enum StoryPatterns {
     "At the {P}, {A} read a book.",
     "{B} was bored.",
     "Last week, {A} was near the {P2}.",
+    "\"Where is my {O}?\" asked {A}.",
+    "{B} said, \"It is in the {P2}.\"",
+    "\"Thank you,\" said {A}.",
+    "{A} asked {B.obj}, \"Do you want to come?\"",
+    "{B} said yes.",
+    "{A} had breakfast with {B.obj}.",
+    "{B} made a cup of tea.",
+    "{A} opened the door for {B.obj}.",
+    "{B} did not say a word.",
+    "{A} and {B} danced at the party.",
+    "{A} left the {P} at noon.",
+    "{B} took the bus to the {P2}.",
+    "{A} needed a {O2}, so {A} went to the {P2}.",
+    "The {O} belonged to {C.obj}.",
+    "{C} was talking with {A.obj}.",
+    "{A} planned a trip to the {P2}.",
+    "{B} lost {B.his} {O2} near the {P}.",
+    "{A} poured some water.",
+    "{B} sat next to the window.",
+    "{A} told {B.obj} to wait.",
+    "After a while, {B} came back.",
+    "{A} and {B} cleaned the {P} together.",
+    "{C} arrived late.",
+    "{B} paid for the {O2}.",
+    "The next morning, {A} felt better.",
   ]
 
   static let endings: [String] = [
@@ -89,5 +119,8 @@ enum StoryPatterns {
     "After that, {AB} went to the {P2} again.",
     "It was a good day for {A.obj}.",
     "{A} never forgot that day.",
+    "\"Good night,\" said {B}.",
+    "{AB} went to bed early.",
+    "{A} smiled and went home.",
   ]
 }

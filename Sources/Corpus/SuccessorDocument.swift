@@ -1,12 +1,12 @@
 /// Successor documents: one to five segments, each a run of consecutive items of one
 /// `SuccessorKind` (Gould et al.'s eight token sets, papers.md section 2).
 ///
-/// A segment is a bare list in the kind's usual surface form (" 17 18 19 20", " Monday, Tuesday,
-/// Wednesday"; the form the evaluation prompts use), a list after a few words ("We counted one
-/// two three."), or a sentence frame ("It rained in January, then in February."). Days and
-/// months wrap (Sunday -> Monday, December -> January); numbers stay within 1...200.
-/// A document that starts with a bare list starts with the space of its first item, so that
-/// BOS + " 17 18 19" in training matches the prompts exactly.
+/// A segment is a bare list (" 17 18 19 20", "Monday, Tuesday, Wednesday", "one\ntwo\nthree"), a
+/// column under a heading, a list after a few words ("We counted one two three."), or a sentence
+/// frame ("It rained in January, then in February."). Separators, leading spaces and capitals
+/// vary (`SuccessorSurface`), so that succession is learnt on the items rather than on one surface
+/// form. Days and months wrap (Sunday -> Monday, December -> January); numbers stay within
+/// 1...200.
 enum SuccessorDocument {
   /// Relative frequency of each kind, in `SuccessorKind.allCases` order: digits, number words,
   /// ordinals, days, short days, months, short months, letters.
@@ -14,7 +14,8 @@ enum SuccessorDocument {
 
   static let leadIns: [String] = [
     "We counted", "She said", "He wrote", "They read", "Then came", "The list was", "We said",
-    "She wrote down",
+    "She wrote down", "He called out", "They sang", "The sign read", "We played",
+    "The book had", "She looked at", "He said it again", "The board showed", "We heard", "They counted",
   ]
 
   static func make(rng: inout CorpusRandom) -> String {
@@ -34,30 +35,45 @@ enum SuccessorDocument {
     return text
   }
 
-  /// One segment, ending with a full stop. A bare list keeps the space of its first item; other
-  /// segments begin with a space unless they start the document.
+  /// One segment, ending with a full stop. `first` says the segment starts the document; later
+  /// segments start with a space or a newline. Forms: a bare list in any `SuccessorSurface`
+  /// separator, a column under a heading ("Days:\nMonday\nTuesday."), a list after a few words
+  /// ("We counted one, two and three."), or a sentence frame ("It rained in January, then in
+  /// February.").
   static func segment(first: Bool, rng: inout CorpusRandom) -> String {
     let kind = SuccessorKind.allCases[rng.weightedIndex(kindWeights)]
     let roll = rng.unit()
-    if roll < (first ? 0.45 : 0.4) {
+    let newLine = !first && rng.chance(0.35)
+    let opening = first ? "" : (newLine ? "\n" : " ")
+    if roll < 0.4 {
+      // A bare list; at the start of the text or a line it has no leading space half the time.
       let run = randomRun(kind, count: rng.int(in: 3...12), rng: &rng)
-      return (rng.chance(0.75) ? kind.listText(run) : alternateListText(kind, run)) + "."
+      let atLineStart = first ? rng.chance(0.5) : newLine
+      let separator = SuccessorSurface.separator(rng: &rng)
+      let list = SuccessorSurface.list(run, separator: separator, atLineStart: atLineStart, rng: &rng)
+      return (newLine ? "\n" : "") + list + "."
+    }
+    if roll < 0.5 {
+      let run = randomRun(kind, count: rng.int(in: 3...8), rng: &rng)
+      let list = SuccessorSurface.list(run, separator: "\n", atLineStart: true, rng: &rng)
+      return opening + rng.pick(SuccessorSurface.headings) + ":\n" + list + "."
     }
     let sentence: String
-    if roll < 0.6 {
+    if roll < 0.7 {
       let run = randomRun(kind, count: rng.int(in: 3...10), rng: &rng)
-      sentence = rng.pick(leadIns) + kind.listText(run) + "."
+      var separator = SuccessorSurface.separator(rng: &rng)
+      if separator == "\n" { separator = ", " }
+      var list = SuccessorSurface.list(run, separator: separator, atLineStart: false, rng: &rng)
+      if separator == ", " && rng.chance(0.3), let last = list.range(of: ", ", options: .backwards) {
+        list.replaceSubrange(last, with: rng.chance(0.5) ? " and " : ", and ")
+      }
+      sentence = rng.pick(leadIns) + list + "."
     } else {
       let frame = rng.pick(SuccessorFrame.frames(for: kind))
       let run = randomRun(kind, count: rng.int(in: 2...frame.maximumItems), rng: &rng)
       sentence = frame.sentence(run, rng: &rng)
     }
-    return first ? sentence : " " + sentence
-  }
-
-  /// The run with the other separator: spaces for comma kinds, commas for the rest.
-  static func alternateListText(_ kind: SuccessorKind, _ run: [String]) -> String {
-    " " + run.joined(separator: kind.usesCommas ? " " : ", ")
+    return opening + sentence
   }
 
   /// `count` consecutive items of `kind` (at most one full cycle) from a random start. Numbers

@@ -37,6 +37,9 @@ struct SuccessorFrame {
         SuccessorFrame("", "on day # we [ACT]", ", ", ", and ", maximumItems: 3),
         SuccessorFrame("He reached ", "level #", ", then ", ", then "),
         SuccessorFrame("We waited at ", "gate #", ", then ", ", then "),
+        SuccessorFrame("He ran ", "lap #", ", ", " and "),
+        SuccessorFrame("", "at # we [ACT]", ", ", ", and ", maximumItems: 3),
+        SuccessorFrame("The kids were ", "#", " and ", " and "),
       ]
     case .numberWords:
       return [
@@ -44,12 +47,16 @@ struct SuccessorFrame {
         SuccessorFrame("", "step #", ", ", ", "),
         SuccessorFrame("He said ", "#", ", then ", ", then "),
         SuccessorFrame("We sang ", "song #", ", ", " and "),
+        SuccessorFrame("They jumped ", "#", " times, ", " times, then "),
+        SuccessorFrame("The clock struck ", "#", ", then ", ", then "),
       ]
     case .ordinals:
       return [
         SuccessorFrame("", "the # day was [ADJ]", ", ", ", and ", maximumItems: 3),
         SuccessorFrame("We played ", "the # [NOUN]", ", ", " and "),
         SuccessorFrame("She came ", "#", ", then ", ", then "),
+        SuccessorFrame("It was his ", "# game", ", then his ", ", then his "),
+        SuccessorFrame("", "the # time it was [ADJ]", ", ", " and ", maximumItems: 3),
       ]
     case .days:
       return [
@@ -57,28 +64,38 @@ struct SuccessorFrame {
         SuccessorFrame("We met ", "on #", ", ", " and "),
         SuccessorFrame("The shop was open ", "#", ", ", " and "),
         SuccessorFrame("It rained ", "on #", ", then ", ", then "),
+        SuccessorFrame("We were busy ", "#", " and ", " and "),
+        SuccessorFrame("", "# was [ADJ]", ", ", ", and ", maximumItems: 3),
       ]
     case .shortDays:
       return [
         SuccessorFrame("Open ", "#", ", ", ", "),
         SuccessorFrame("The days read ", "#", " ", " "),
+        SuccessorFrame("We work ", "#", " and ", " and "),
+        SuccessorFrame("Closed ", "#", ", then ", ", then "),
       ]
     case .months:
       return [
         SuccessorFrame("It rained ", "in #", ", then ", ", then "),
         SuccessorFrame("", "in # it was [ADJ]", ", ", ", and ", maximumItems: 3),
         SuccessorFrame("We went there ", "in #", ", ", " and "),
+        SuccessorFrame("The farm was busy ", "in #", " and ", " and "),
+        SuccessorFrame("", "# was [ADJ]", ", ", ", and ", maximumItems: 3),
       ]
     case .shortMonths:
       return [
         SuccessorFrame("The dates were ", "#", " ", " "),
         SuccessorFrame("We paid in ", "#", ", ", " and "),
+        SuccessorFrame("The list showed ", "#", " then ", " then "),
+        SuccessorFrame("Sales were up in ", "#", " and ", " and "),
       ]
     case .letters:
       return [
         SuccessorFrame("We sat in ", "row #", ", ", " and "),
         SuccessorFrame("She wrote ", "#", ", then ", ", then "),
         SuccessorFrame("He read ", "the letter #", ", ", " and "),
+        SuccessorFrame("We stood in ", "line #", ", then ", ", then "),
+        SuccessorFrame("She typed ", "#", " then ", " then "),
       ]
     }
   }

@@ -3,13 +3,15 @@ import Foundation
 import Tokenizers
 import TransformerEngine
 
-/// Measures the behaviours the default model is trained to have, on prompts freshly generated
-/// with a seed different from training:
+/// Measures the behaviours the default model is trained to have:
 /// - IOI (Wang et al. 2023): accuracy of logit(IO) > logit(S) and mean logit difference, per
-///   name order;
-/// - succession (Gould et al. 2024): top-1 accuracy of the next item, per sequence kind;
+///   name order, on Wang et al.'s templates with fresh names ("abba", "baba") and on the
+///   hand-written held-out templates ("abba-heldout", "baba-heldout", `HeldOutBehaviourSet`);
+/// - succession (Gould et al. 2024): top-1 accuracy of the next item, per sequence kind, on fresh
+///   runs in the corpus's usual form and on the held-out frames (also per separator);
 /// - induction: mean loss on the first and second copy of a repeated random token sequence.
-/// Every prompt is run with BOS prepended, as the model was trained.
+/// Fresh prompts use a seed different from training. Every prompt is run with BOS prepended, as
+/// the model was trained.
 public struct BehaviourReport: Codable, Equatable, Sendable {
   public struct IOIScore: Codable, Equatable, Sendable {
     public var accuracy: Double
@@ -27,6 +29,10 @@ public struct BehaviourReport: Codable, Equatable, Sendable {
   public var ioi: [String: IOIScore]
   /// Keyed by `SuccessorKind.rawValue`.
   public var successorAccuracy: [String: Double]
+  /// Held-out frames, keyed by `SuccessorKind.rawValue` (empty when not measured).
+  public var heldOutSuccessorAccuracy: [String: Double]
+  /// Held-out frames by the separator before the answer (";", " - ", "\n", ...), all kinds.
+  public var heldOutSuccessorBySeparator: [String: Double]
   public var induction: InductionScore
 
   /// One line per measure.
@@ -36,8 +42,15 @@ public struct BehaviourReport: Codable, Equatable, Sendable {
       lines.append(String(format: "IOI %-16@ accuracy %5.1f%%  logit difference %6.2f  (%d prompts)", key as NSString,
                           100 * score.accuracy, score.meanLogitDifference, score.prompts))
     }
-    lines.append("successor top-1: " + successorAccuracy.sorted { $0.key < $1.key }
-      .map { String(format: "%@ %.0f%%", $0.key, 100 * $0.value) }.joined(separator: ", "))
+    func percentages(_ scores: [String: Double]) -> String {
+      scores.sorted { $0.key < $1.key }.map { String(format: "%@ %.1f%%", $0.key, 100 * $0.value) }.joined(separator: ", ")
+    }
+    lines.append("successor top-1: " + percentages(successorAccuracy))
+    if !heldOutSuccessorAccuracy.isEmpty {
+      lines.append("successor top-1, held-out frames: " + percentages(heldOutSuccessorAccuracy))
+      let bySeparator = heldOutSuccessorBySeparator.map { (key: "\"\($0.key.replacingOccurrences(of: "\n", with: "\\n"))\"", value: $0.value) }
+      lines.append("  by separator: " + percentages(Dictionary(uniqueKeysWithValues: bySeparator)))
+    }
     lines.append(String(format: "induction: loss %.2f on the first copy, %.2f on the second (drop %.2f nats, %d sequences)",
                         induction.firstCopyLoss, induction.secondCopyLoss, induction.drop, induction.sequences))
     return lines.joined(separator: "\n")
@@ -45,27 +58,39 @@ public struct BehaviourReport: Codable, Equatable, Sendable {
 }
 
 public enum BehaviourEvaluation {
-  /// Runs every measure with `count` prompts per task. `heldOutTemplates` adds IOI on the
-  /// templates the training corpus never uses.
+  /// Runs every measure with `count` fresh prompts per task. `heldOut` adds the held-out set
+  /// (all of its prompts, whatever `count`).
   public static func evaluate(
-    model: TransformerModel, tokenizer: BPETokenizer, count: Int, seed: UInt64, heldOutTemplates: Bool = true
+    model: TransformerModel, tokenizer: BPETokenizer, count: Int, seed: UInt64, heldOut: HeldOutBehaviourSet? = nil
   ) throws -> BehaviourReport {
     var ioi: [String: BehaviourReport.IOIScore] = [:]
-    let sets: [IOITemplateSet] = heldOutTemplates ? [.training, .heldOut] : [.training]
-    for set in sets {
-      for order in IOIOrder.allCases {
-        let prompts = CorpusGenerator.ioiPrompts(count: count, order: order, seed: seed, templates: set)
-        let key = set == .training ? order.rawValue : "\(order.rawValue)-heldout"
-        ioi[key] = try scoreIOI(prompts, model: model, tokenizer: tokenizer)
+    for order in IOIOrder.allCases {
+      let prompts = CorpusGenerator.ioiPrompts(count: count, order: order, seed: seed)
+      ioi[order.rawValue] = try scoreIOI(prompts, model: model, tokenizer: tokenizer)
+      if let heldOut {
+        ioi["\(order.rawValue)-heldout"] = try scoreIOI(heldOut.ioiPrompts(order: order), model: model, tokenizer: tokenizer)
       }
     }
     var successor: [String: Double] = [:]
+    var heldOutSuccessor: [String: Double] = [:]
+    var bySeparator: [String: (correct: Int, total: Int)] = [:]
     for kind in SuccessorKind.allCases {
       let prompts = CorpusGenerator.successorPrompts(kind: kind, count: count, seed: seed)
-      successor[kind.rawValue] = try scoreSuccessor(prompts, model: model, tokenizer: tokenizer)
+      successor[kind.rawValue] = try scoreSuccessor(prompts, model: model, tokenizer: tokenizer).accuracy
+      guard let heldOut else { continue }
+      let framed = heldOut.successorPrompts(kind: kind)
+      let score = try scoreSuccessor(framed.map(\.prompt), model: model, tokenizer: tokenizer)
+      heldOutSuccessor[kind.rawValue] = score.accuracy
+      for ((frame, _), correct) in zip(framed, score.correct) {
+        let separator = HeldOutBehaviourSet.separator(of: heldOut.successorFrames[kind.rawValue]![frame])
+        bySeparator[separator, default: (0, 0)].correct += correct ? 1 : 0
+        bySeparator[separator, default: (0, 0)].total += 1
+      }
     }
     let induction = try scoreInduction(model: model, tokenizer: tokenizer, sequences: count, length: 20, seed: seed)
-    return BehaviourReport(ioi: ioi, successorAccuracy: successor, induction: induction)
+    return BehaviourReport(ioi: ioi, successorAccuracy: successor, heldOutSuccessorAccuracy: heldOutSuccessor,
+                           heldOutSuccessorBySeparator: bySeparator.mapValues { Double($0.correct) / Double($0.total) },
+                           induction: induction)
   }
 
   static func singleToken(_ text: String, _ tokenizer: BPETokenizer) throws -> Int {
@@ -100,16 +125,19 @@ public enum BehaviourEvaluation {
     return .init(accuracy: Double(correct) / Double(max(prompts.count, 1)), meanLogitDifference: total / Double(max(prompts.count, 1)), prompts: prompts.count)
   }
 
-  static func scoreSuccessor(_ prompts: [SuccessorPrompt], model: TransformerModel, tokenizer: BPETokenizer) throws -> Double {
+  /// Top-1 accuracy and, per prompt, whether the top token was the answer.
+  static func scoreSuccessor(_ prompts: [SuccessorPrompt], model: TransformerModel, tokenizer: BPETokenizer) throws
+    -> (accuracy: Double, correct: [Bool])
+  {
     let logits = try lastLogits(prompts.map(\.text), model: model, tokenizer: tokenizer)
-    var correct = 0
+    var correct: [Bool] = []
     for (prompt, row) in zip(prompts, logits) {
       let answer = try singleToken(prompt.answer, tokenizer)
       var best = 0
       for i in row.indices where row[i] > row[best] { best = i }
-      if best == answer { correct += 1 }
+      correct.append(best == answer)
     }
-    return Double(correct) / Double(max(prompts.count, 1))
+    return (Double(correct.filter { $0 }.count) / Double(max(prompts.count, 1)), correct)
   }
 
   /// BOS, `length` random non-special tokens, the same tokens again; mean cross-entropy of

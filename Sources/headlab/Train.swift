@@ -49,11 +49,12 @@ struct Train: ParsableCommand {
       if trainer.state.step > 0 { log("resuming at step \(trainer.state.step) from \(outURL.path)/checkpoint") }
       log("model: \(model.config.parameterCount.formatted()) parameters; BLAS \(BLAS.coreName)")
 
+      let heldOutSet = try HeldOutBehaviourSet.load()
       let interrupt = InterruptFlag()
       let progress = ProgressPrinter()
       try trainer.run(shouldStop: { interrupt.raised }, evaluate: { step in
         let heldOut = try trainer.loss(on: corpus.heldOut)
-        let quick = try BehaviourEvaluation.evaluate(model: model, tokenizer: corpus.tokenizer, count: 100, seed: evalSeed, heldOutTemplates: false)
+        let quick = try BehaviourEvaluation.evaluate(model: model, tokenizer: corpus.tokenizer, count: 100, seed: evalSeed, heldOut: heldOutSet)
         progress.finishLine()
         log(String(format: "eval at step %d: held-out loss %.4f", step, heldOut))
         log(quick.summary)
@@ -65,7 +66,7 @@ struct Train: ParsableCommand {
       }
 
       log("evaluating (\(evalPrompts) prompts per task)...")
-      let behaviour = try BehaviourEvaluation.evaluate(model: model, tokenizer: corpus.tokenizer, count: evalPrompts, seed: evalSeed)
+      let behaviour = try BehaviourEvaluation.evaluate(model: model, tokenizer: corpus.tokenizer, count: evalPrompts, seed: evalSeed, heldOut: heldOutSet)
       let heldOut = try trainer.loss(on: corpus.heldOut)
       try CheckpointWriter.save(model, to: outURL)
       let card = ModelCard(recipe: recipe, recipeFile: recipeURL.lastPathComponent, state: trainer.state, model: model,

@@ -79,41 +79,6 @@ final class IOIDocumentTests: XCTestCase {
       sentences.count, 1_500, "composed IOI sentences should rarely repeat a skeleton")
   }
 
-  /// No document of any kind contains a held-out template, in either order, while the same
-  /// check finds the training templates.
-  func testHeldOutTemplatesAreNeverGenerated() {
-    var generator = CorpusGenerator(seed: 14)
-    let documents = generator.documents(count: 6_000, of: .ioi) + generator.documents(count: 6_000)
-    let skeletons = documents.map(TestText.skeleton)
-    XCTAssertEqual(CorpusGenerator.heldOutIOITemplates.count, 8)
-    for template in CorpusGenerator.heldOutIOITemplates {
-      for order in IOIOrder.allCases {
-        // The prompt part (everything before the answer) must never appear.
-        let prompt = TestText.skeleton(
-          String(Self.fill(template, order: order).dropLast(" Mary".count)))
-        let hit = skeletons.firstIndex { $0.contains(prompt) }
-        XCTAssertNil(hit, "held-out template generated: \(hit.map { documents[$0] } ?? "")")
-      }
-      XCTAssertFalse(CorpusGenerator.trainingIOITemplates.contains(template))
-    }
-    let trainingPrompt = TestText.skeleton(
-      String(
-        Self.fill(CorpusGenerator.trainingIOITemplates[6], order: .abba).dropLast(" Mary".count)))
-    XCTAssert(skeletons.contains { $0.contains(trainingPrompt) }, "the check must be able to fire")
-  }
-
-  /// Held-out templates use only corpus words, so they are a test of structure, not of unknown
-  /// tokens, and have the IOI shape: S, IO, S, then the IO slot at the end.
-  func testHeldOutTemplatesAreWellFormed() {
-    for template in CorpusGenerator.heldOutIOITemplates {
-      let text = Self.fill(template, order: .baba)
-      XCTAssertEqual(TestText.names(in: text), ["John", "Mary", "John", "Mary"], template)
-      for word in TestText.words(text) {
-        XCTAssert(TestText.vocabulary.contains(word), "\(word) in \(template)")
-      }
-    }
-  }
-
   /// A template filled with S = John, IO = Mary, the store and a ring.
   static func fill(_ template: String, order: IOIOrder) -> String {
     var text = template
