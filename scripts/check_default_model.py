@@ -9,6 +9,9 @@ Tests/ModelTrainingTests/Resources/default-model-reference.json. Loads the direc
 vocab.json/merges.txt, encodes a few prompts with <|endoftext|> prepended, and stores the token ids
 and the logits of the last three positions. The Swift test `DefaultModelReferenceTests` checks HeadLab's ids
 and logits against them (1e-4). Run by hand after retraining the default model.
+
+First it loads the directory with check_written_configs.py's check and stops (exit 1) if
+transformers warns about a config key, e.g. a bos/eos id outside the vocabulary.
 """
 import json
 import sys
@@ -18,9 +21,14 @@ import torch
 import transformers
 from transformers import GPT2LMHeadModel, GPT2Tokenizer
 
+from check_written_configs import check
+
 ROOT = Path(__file__).resolve().parent.parent
 model_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "Sources/TransformerEngine/Resources/default-model"
 out = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "Tests/ModelTrainingTests/Resources/default-model-reference.json"
+
+if not check(model_dir):
+    sys.exit(f"{model_dir}: transformers warns about its config (above); fix the writer and retrain")
 
 PROMPTS = [
     "When Mary and John went to the store, John gave a drink to",

@@ -73,15 +73,16 @@ public final class BPETokenizer: Sendable {
   }
 
   /// Loads from a model directory: `tokenizer.json` if present, else
-  /// `vocab.json` + `merges.txt`.
+  /// `vocab.json` + `merges.txt`. The files may be symbolic links (a Hugging
+  /// Face cache snapshot); one whose target is missing is an error naming both.
   public static func load(directory: URL) throws -> BPETokenizer {
     let manager = FileManager.default
     let json = directory.appendingPathComponent("tokenizer.json")
-    if manager.fileExists(atPath: json.path) { return try BPETokenizer(tokenizerJSONFile: json) }
+    if try FileReading.exists(json) { return try BPETokenizer(tokenizerJSONFile: json) }
     let vocabulary = directory.appendingPathComponent("vocab.json")
     let merges = directory.appendingPathComponent("merges.txt")
-    let hasVocabulary = manager.fileExists(atPath: vocabulary.path)
-    let hasMerges = manager.fileExists(atPath: merges.path)
+    let hasVocabulary = try FileReading.exists(vocabulary)
+    let hasMerges = try FileReading.exists(merges)
     if hasVocabulary && hasMerges { return try BPETokenizer(vocabularyFile: vocabulary, mergesFile: merges) }
     var isDirectory: ObjCBool = false
     let message: String

@@ -68,7 +68,7 @@ struct Train: ParsableCommand {
       log("evaluating (\(evalPrompts) prompts per task)...")
       let behaviour = try BehaviourEvaluation.evaluate(model: model, tokenizer: corpus.tokenizer, count: evalPrompts, seed: evalSeed, heldOut: heldOutSet)
       let heldOut = try trainer.loss(on: corpus.heldOut)
-      try CheckpointWriter.save(model, to: outURL)
+      try CheckpointWriter.save(model, to: outURL, endOfTextID: corpus.tokenizer.endOfTextID)
       let card = ModelCard(recipe: recipe, recipeFile: recipeURL.lastPathComponent, state: trainer.state, model: model,
                            heldOutLoss: heldOut, behaviour: behaviour, evaluationSeed: evalSeed, evaluationPrompts: evalPrompts)
       try card.write(to: outURL, recipe: recipe)

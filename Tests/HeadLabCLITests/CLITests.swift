@@ -14,30 +14,12 @@ final class CLITests: XCTestCase {
     let tokenizer = try BPETrainer.train(texts: ["hello world, the cat sat on the mat; hello again"], vocabularySize: 270)
     try tokenizer.write(to: directory)
     let model = try tinyRandomModel(vocabularySize: tokenizer.vocabularySize)
-    try CheckpointWriter.save(model, to: directory)
+    try CheckpointWriter.save(model, to: directory, endOfTextID: tokenizer.endOfTextID)
   }
 
   override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
-  struct Output { let status: Int32; let stdout: String; let stderr: String }
-
-  func headlab(_ arguments: [String]) throws -> Output {
-    let binary = Bundle.main.bundleURL.appendingPathComponent("headlab")
-    guard FileManager.default.fileExists(atPath: binary.path) else {
-      struct MissingBinary: Error, CustomStringConvertible { let description: String }
-      throw MissingBinary(description: "headlab binary not built at \(binary.path); build all products before testing (scripts/test.sh does)")
-    }
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
-  }
+  func headlab(_ arguments: [String]) throws -> HeadLabBinary.Output { try HeadLabBinary.run(arguments) }
 
   /// Exit code 1 and exactly one stderr line, which contains `culprit`.
   func assertOneLineError(_ arguments: [String], naming culprit: String, file: StaticString = #filePath, line: UInt = #line) throws {

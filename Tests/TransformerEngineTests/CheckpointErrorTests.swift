@@ -9,7 +9,7 @@ final class CheckpointErrorTests: XCTestCase {
 
   override func setUpWithError() throws {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("headlab-ckpt-\(UUID().uuidString)")
-    try CheckpointWriter.save(try tinyRandomModel(), to: directory)
+    try CheckpointWriter.save(try tinyRandomModel(), to: directory, endOfTextID: nil)
   }
 
   override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
@@ -171,7 +171,7 @@ final class CheckpointErrorTests: XCTestCase {
     try addTensors([.init("lm_head.weight", wte), .init("transformer.h.0.attn.masked_bias", Tensor(shape: [1], repeating: -1e4))])
     let (_, report) = try ModelLoader.load(ModelDirectory(url: directory))
     XCTAssertEqual(report.droppedTensors, ["lm_head.weight", "transformer.h.0.attn.masked_bias"])
-    try CheckpointWriter.save(try tinyRandomModel(), to: directory)
+    try CheckpointWriter.save(try tinyRandomModel(), to: directory, endOfTextID: nil)
     try addTensors([.init("lm_head.weight", Tensor(shape: wte.shape, values: wte.values.map { $0 * 2 }))])
     XCTAssertEqual(loadError(), "\(weights.path): tensor 'lm_head.weight': config says embeddings are tied but it differs from the token embedding")
   }
@@ -182,7 +182,7 @@ final class CheckpointErrorTests: XCTestCase {
     for (i, entry) in model.parameters.layout.entries.enumerated() {
       model.parameters.set(entry.name, Tensor(shape: entry.shape, values: seededValues(entry.count, seed: UInt64(50 + i))))
     }
-    try CheckpointWriter.save(model, to: directory)
+    try CheckpointWriter.save(model, to: directory, endOfTextID: nil)
     let (loaded, _) = try ModelLoader.load(ModelDirectory(url: directory))
     XCTAssertFalse(loaded.config.tiedEmbeddings)
     XCTAssertEqual(loaded.parameters.tensor(.unembedding), model.parameters.tensor(.unembedding))
@@ -208,7 +208,7 @@ final class CheckpointErrorTests: XCTestCase {
   func testHalfPrecisionRoundTrip() throws {
     let model = try tinyRandomModel()
     for dtype in [DType.f16, .bf16] {
-      try CheckpointWriter.save(model, to: directory, dtype: dtype)
+      try CheckpointWriter.save(model, to: directory, endOfTextID: nil, dtype: dtype)
       let (loaded, report) = try ModelLoader.load(ModelDirectory(url: directory))
       XCTAssertEqual(report.dtypes, [dtype.rawValue: 28])
       let original = model.parameters.tensor(.block(0, .qkvWeight))

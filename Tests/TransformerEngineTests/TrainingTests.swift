@@ -111,12 +111,12 @@ final class TrainingTests: XCTestCase {
     var store = TrainingCheckpoint(directory: directory)
     let trainer = try Trainer(model: TransformerModel(config: config), settings: settings(), data: data(), checkpoint: store)
     for _ in 0..<3 { try trainer.step() }
-    try store.save(model: trainer.model, optimizer: trainer.optimizer, state: trainer.state)
+    try store.save(model: trainer.model, optimizer: trainer.optimizer, state: trainer.state, endOfTextID: Int(trainer.data.bos))
     let savedWeights = trainer.model.parameters.tensor(.block(0, .qkvWeight))
     try trainer.step()
     struct DiskFull: Error {}
     store.beforeWrite = { url in if url.lastPathComponent == "optimizer.safetensors" { throw DiskFull() } }
-    XCTAssertThrowsError(try store.save(model: trainer.model, optimizer: trainer.optimizer, state: trainer.state))
+    XCTAssertThrowsError(try store.save(model: trainer.model, optimizer: trainer.optimizer, state: trainer.state, endOfTextID: Int(trainer.data.bos)))
     let reloaded = try TransformerModel(config: config)
     let state = try TrainingCheckpoint(directory: directory).load(into: reloaded, optimizer: AdamW(layout: reloaded.parameters.layout, settings: .init()))
     XCTAssertEqual(state?.step, 3)
@@ -127,14 +127,14 @@ final class TrainingTests: XCTestCase {
     let store = TrainingCheckpoint(directory: directory)
     let trainer = try Trainer(model: TransformerModel(config: config), settings: settings(), data: data(), checkpoint: store)
     try trainer.step()
-    try store.save(model: trainer.model, optimizer: trainer.optimizer, state: trainer.state)
+    try store.save(model: trainer.model, optimizer: trainer.optimizer, state: trainer.state, endOfTextID: Int(trainer.data.bos))
     // As if a save crashed after moving `checkpoint` aside and before renaming the new one in.
     try FileManager.default.moveItem(at: directory.appendingPathComponent("checkpoint"), to: directory.appendingPathComponent("checkpoint.previous"))
     try FileManager.default.createDirectory(at: directory.appendingPathComponent("checkpoint.partial"), withIntermediateDirectories: true)
     let loader = try TransformerModel(config: config)
     XCTAssertEqual(try store.load(into: loader, optimizer: AdamW(layout: loader.parameters.layout, settings: .init()))?.step, 1)
     try trainer.step()
-    try store.save(model: trainer.model, optimizer: trainer.optimizer, state: trainer.state)
+    try store.save(model: trainer.model, optimizer: trainer.optimizer, state: trainer.state, endOfTextID: Int(trainer.data.bos))
     XCTAssertEqual(try store.load(into: loader, optimizer: AdamW(layout: loader.parameters.layout, settings: .init()))?.step, 2)
     XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("checkpoint.previous").path))
   }

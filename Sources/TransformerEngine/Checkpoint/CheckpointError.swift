@@ -7,6 +7,10 @@ public enum CheckpointError: Error, Equatable, LocalizedError, CustomStringConve
   case missingFile(directory: String, expected: String)
   case pickleRefused(file: String)
   case unreadable(file: String, reason: String)
+  /// A symbolic link (as in a Hugging Face cache snapshot) whose target does not exist.
+  case danglingLink(link: String, target: String)
+  /// A Hugging Face cache repository folder that does not say which snapshot to load.
+  case badCache(file: String, reason: String)
   case unwritable(file: String, reason: String)
   case badHeader(file: String, reason: String)
   case badTensor(file: String, tensor: String, reason: String)
@@ -26,6 +30,11 @@ public enum CheckpointError: Error, Equatable, LocalizedError, CustomStringConve
     case .pickleRefused(let file):
       return "\(file): pytorch_model.bin is a Python pickle and HeadLab never unpickles files. Convert it once with: python -c \"from transformers import AutoModelForCausalLM as M; M.from_pretrained('DIR').save_pretrained('DIR', safe_serialization=True)\""
     case .unreadable(let file, let reason): return "\(file): cannot read: \(reason)"
+    case .danglingLink(let link, let target):
+      let resolved = URL(fileURLWithPath: target, relativeTo: URL(fileURLWithPath: link).deletingLastPathComponent()).standardizedFileURL.path
+      let shown = resolved == target ? target : "\(target) (\(resolved))"
+      return "\(link): symbolic link to \(shown), which does not exist; in a Hugging Face cache this is a blob missing from an interrupted or pruned download: download the model again"
+    case .badCache(let file, let reason): return "\(file): \(reason)"
     case .unwritable(let file, let reason): return "\(file): cannot write: \(reason) (the previous file, if any, is unchanged)"
     case .badHeader(let file, let reason): return "\(file): bad safetensors header: \(reason)"
     case .badTensor(let file, let tensor, let reason): return "\(file): tensor '\(tensor)': \(reason)"

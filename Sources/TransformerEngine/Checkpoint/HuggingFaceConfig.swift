@@ -10,6 +10,7 @@ public enum HuggingFaceConfig {
   public static func load(_ url: URL) throws -> ModelConfig {
     let file = url.path
     guard let data = FileManager.default.contents(atPath: file) else {
+      try LinkedFile.checkNotDangling(url)
       throw CheckpointError.unreadable(file: file, reason: "no such file or no permission")
     }
     guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {

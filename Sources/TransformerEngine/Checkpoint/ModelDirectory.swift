@@ -10,8 +10,9 @@ public struct ModelDirectory: Sendable {
 
   /// Resolves `--model`: an existing directory, or a hub name ("gpt2", "openai-community/gpt2")
   /// looked up offline in the Hugging Face cache: `$HF_HUB_CACHE`, `$HF_HOME/hub`,
-  /// `~/.cache/huggingface/hub`, folder `models--ORG--NAME/snapshots/<rev>` (the revision `refs/main`
-  /// points at, else the newest snapshot). Bare GPT-2-family names also try `openai-community/`.
+  /// `~/.cache/huggingface/hub`, folder `models--ORG--NAME`, the snapshot `refs/main` names
+  /// (see `snapshot(in:)`). Bare GPT-2-family names also try `openai-community/`. The snapshot's
+  /// files are relative symbolic links into the repository's `blobs/`, which every reader follows.
   public static func resolve(_ reference: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ModelDirectory {
     var isDirectory: ObjCBool = false
     let expanded = (reference as NSString).expandingTildeInPath
@@ -29,7 +30,7 @@ public struct ModelDirectory: Sendable {
       for name in names {
         let repo = root.appendingPathComponent("models--" + name.replacingOccurrences(of: "/", with: "--"))
         searched.append(repo.path)
-        if let snapshot = snapshot(in: repo) { return ModelDirectory(url: snapshot) }
+        if let snapshot = try snapshot(in: repo) { return ModelDirectory(url: snapshot) }
       }
     }
     throw CheckpointError.modelNotFound(reference: reference, searched: searched)
@@ -45,28 +46,51 @@ public struct ModelDirectory: Sendable {
     return roots
   }
 
-  private static func snapshot(in repo: URL) -> URL? {
+  /// The snapshot to load from a cached repository folder (`models--ORG--NAME`, laid out as
+  /// `huggingface_hub` writes it: `refs/main` holding a commit hash, `snapshots/<commit>/`), or nil
+  /// if the folder holds no snapshot at all (the search goes on in the next cache).
+  ///
+  /// `refs/main` decides. If it names a snapshot that is not there, this is an error, not a
+  /// fallback to another snapshot: another snapshot is another revision of the model, and loading
+  /// it silently would run weights the user did not ask for. Without `refs/main` (a cache filled by
+  /// downloading a pinned commit) the only snapshot is used, and several are refused as ambiguous.
+  static func snapshot(in repo: URL) throws -> URL? {
     let snapshots = repo.appendingPathComponent("snapshots")
-    if let ref = try? String(contentsOf: repo.appendingPathComponent("refs/main"), encoding: .utf8) {
-      let candidate = snapshots.appendingPathComponent(ref.trimmingCharacters(in: .whitespacesAndNewlines))
-      if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("config.json").path) { return candidate }
+    let ref = repo.appendingPathComponent("refs/main")
+    if try LinkedFile.exists(ref) {
+      guard let text = try? String(contentsOf: ref, encoding: .utf8) else {
+        throw CheckpointError.unreadable(file: ref.path, reason: "not UTF-8 text")
+      }
+      let revision = text.trimmingCharacters(in: .whitespacesAndNewlines)
+      guard !revision.isEmpty, !revision.contains("/"), revision != ".", revision != ".." else {
+        throw CheckpointError.badCache(file: ref.path, reason: "expected a commit hash naming a folder in snapshots/, found '\(revision)'")
+      }
+      let snapshot = snapshots.appendingPathComponent(revision)
+      guard try LinkedFile.isDirectory(snapshot) else {
+        throw CheckpointError.badCache(
+          file: ref.path,
+          reason: "names revision \(revision), but \(snapshot.path) does not exist (an interrupted or pruned download); download the model again, or pass a snapshot directory to --model")
+      }
+      return snapshot
     }
-    let entries = (try? FileManager.default.contentsOfDirectory(at: snapshots, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
-    let withConfig = entries.filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("config.json").path) }
-    return withConfig.max { a, b in
-      let da = (try? a.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantPast
-      let db = (try? b.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantPast
-      return da < db
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: snapshots.path)) ?? [])
+      .filter { (try? LinkedFile.isDirectory(snapshots.appendingPathComponent($0))) == true }.sorted()
+    guard names.count <= 1 else {
+      throw CheckpointError.badCache(
+        file: snapshots.path,
+        reason: "holds \(names.count) snapshots (\(names.joined(separator: ", "))) and no refs/main to choose between them; pass a snapshot directory to --model")
     }
+    return names.first.map { snapshots.appendingPathComponent($0) }
   }
 
   /// The safetensors files holding the weights, in the documented order of preference:
   /// `model.safetensors.index.json` (its shards), then `model.safetensors`. A directory with only
   /// `pytorch_model.bin` is refused with instructions to convert.
+  /// Every file may be a symbolic link (a Hugging Face cache snapshot); a dangling one is named.
   public func weightFiles() throws -> [URL] {
     let fm = FileManager.default
     let index = url.appendingPathComponent("model.safetensors.index.json")
-    if fm.fileExists(atPath: index.path) {
+    if try LinkedFile.exists(index) {
       guard let data = fm.contents(atPath: index.path),
             let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
             let map = json["weight_map"] as? [String: String] else {
@@ -77,14 +101,14 @@ public struct ModelDirectory: Sendable {
         throw CheckpointError.badConfig(file: index.path, reason: "shard name '\(shard)' must be a plain file name in the model directory")
       }
       let urls = shards.map { url.appendingPathComponent($0) }
-      for shard in urls where !fm.fileExists(atPath: shard.path) {
+      for shard in urls where try !LinkedFile.exists(shard) {
         throw CheckpointError.missingFile(directory: url.path, expected: "\(shard.lastPathComponent) (listed in model.safetensors.index.json)")
       }
       return urls
     }
     let single = url.appendingPathComponent("model.safetensors")
-    if fm.fileExists(atPath: single.path) { return [single] }
-    if fm.fileExists(atPath: url.appendingPathComponent("pytorch_model.bin").path) {
+    if try LinkedFile.exists(single) { return [single] }
+    if try LinkedFile.exists(url.appendingPathComponent("pytorch_model.bin")) {
       throw CheckpointError.pickleRefused(file: url.appendingPathComponent("pytorch_model.bin").path)
     }
     throw CheckpointError.missingFile(directory: url.path, expected: "model.safetensors or model.safetensors.index.json")

@@ -9,12 +9,13 @@ public enum ModelLoader {
     /// Count of checkpoint tensors per dtype, e.g. ["F32": 148].
     public let dtypes: [String: Int]
     public let droppedTensors: [String]
+    /// Bytes of the weight files (of their targets, when they are symbolic links).
     public let bytesOnDisk: Int
   }
 
   public static func load(_ directory: ModelDirectory) throws -> (TransformerModel, Report) {
     let configFile = directory.configFile
-    guard FileManager.default.fileExists(atPath: configFile.path) else {
+    guard try LinkedFile.exists(configFile) else {
       throw CheckpointError.missingFile(directory: directory.url.path, expected: "config.json")
     }
     let config = try HuggingFaceConfig.load(configFile)
@@ -69,9 +70,7 @@ public enum ModelLoader {
 
     var dtypes: [String: Int] = [:]
     for file in files { for entry in file.entries.values { dtypes[entry.dtype.rawValue, default: 0] += 1 } }
-    let bytes = files.reduce(0) { total, file in
-      total + ((try? FileManager.default.attributesOfItem(atPath: file.url.path)[.size] as? Int) ?? 0)
-    }
+    let bytes = files.reduce(0) { $0 + $1.byteCount }
     return (model, Report(files: files.map(\.url), dtypes: dtypes, droppedTensors: dropped.sorted(), bytesOnDisk: bytes))
   }
 }

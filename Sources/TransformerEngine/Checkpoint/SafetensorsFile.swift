@@ -26,6 +26,9 @@ public struct SafetensorsFile: Sendable {
   public let url: URL
   public let entries: [String: Entry]
   public let metadata: [String: String]
+  /// Size of the file in bytes: of the file itself when `url` is a symbolic link (as every file
+  /// of a Hugging Face cache snapshot is), never of the link.
+  public let byteCount: Int
   let dataStart: Int
 
   public var names: [String] { entries.keys.sorted() }
@@ -34,10 +37,16 @@ public struct SafetensorsFile: Sendable {
     self.url = url
     let path = url.path
     guard let handle = FileHandle(forReadingAtPath: path) else {
+      try LinkedFile.checkNotDangling(url)
       throw CheckpointError.unreadable(file: path, reason: "no such file or no permission")
     }
     defer { try? handle.close() }
-    let fileSize = Int((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)??.int64Value ?? 0)
+    // fstat of the open descriptor sizes the file that was opened, through any symbolic links.
+    var status = stat()
+    guard fstat(handle.fileDescriptor, &status) == 0 else {
+      throw CheckpointError.unreadable(file: path, reason: String(cString: strerror(errno)))
+    }
+    let fileSize = Int(status.st_size)
     guard let lengthBytes = try handle.read(upToCount: 8), lengthBytes.count == 8 else {
       throw CheckpointError.badHeader(file: path, reason: "file is \(fileSize) bytes, shorter than the 8-byte header length")
     }
@@ -74,6 +83,7 @@ public struct SafetensorsFile: Sendable {
     }
     self.entries = entries
     self.metadata = metadata
+    self.byteCount = fileSize
     self.dataStart = 8 + headerLength
   }
 

@@ -91,10 +91,10 @@ public final class Trainer {
                       tokensPerSecond: tokens / max(Date().timeIntervalSince(start), 1e-9), elapsedSeconds: elapsed))
       if settings.evaluateEvery > 0, state.step % settings.evaluateEvery == 0 { try evaluate?(state.step) }
       if let checkpoint, settings.checkpointEvery > 0, state.step % settings.checkpointEvery == 0 {
-        try checkpoint.save(model: model, optimizer: optimizer, state: state)
+        try checkpoint.save(model: model, optimizer: optimizer, state: state, endOfTextID: Int(data.bos))
       }
     }
-    if let checkpoint, state.step > stepAtStart { try checkpoint.save(model: model, optimizer: optimizer, state: state) }
+    if let checkpoint, state.step > stepAtStart { try checkpoint.save(model: model, optimizer: optimizer, state: state, endOfTextID: Int(data.bos)) }
   }
 
   /// Mean cross-entropy over rows (no gradient), e.g. on held-out data.

@@ -28,7 +28,9 @@ public struct TrainingCheckpoint {
   var partial: URL { directory.appendingPathComponent("checkpoint.partial") }
   var previous: URL { directory.appendingPathComponent("checkpoint.previous") }
 
-  public func save(model: TransformerModel, optimizer: AdamW, state: State) throws {
+  /// `endOfTextID` (the `<|endoftext|>` the training rows are packed with) goes into the saved
+  /// `config.json` as bos/eos, as `CheckpointWriter.save` writes it.
+  public func save(model: TransformerModel, optimizer: AdamW, state: State, endOfTextID: Int?) throws {
     let fm = FileManager.default
     // A crash between the two renames of an earlier save leaves only `previous`: put it back
     // first, so that no moment of this save is without a complete checkpoint on disk.
@@ -38,7 +40,7 @@ public struct TrainingCheckpoint {
     try? fm.removeItem(at: partial)
     try fm.createDirectory(at: partial, withIntermediateDirectories: true)
     try beforeWrite?(partial.appendingPathComponent("model.safetensors"))
-    try CheckpointWriter.save(model, to: partial)
+    try CheckpointWriter.save(model, to: partial, endOfTextID: endOfTextID)
     let moments = try optimizer.m.layout.entries.flatMap { entry -> [SafetensorsWriter.Item] in
       [SafetensorsWriter.Item("m.\(entry.name)", optimizer.m.tensor(entry.name)),
        SafetensorsWriter.Item("v.\(entry.name)", optimizer.v.tensor(entry.name))]
