@@ -194,9 +194,8 @@ def main() -> int:
             "forward pre-hooks on a transformers GPT2LMHeadModel (eager)."
         ),
     }
-    refs_dir = args.out / "references"
-    refs_dir.mkdir(parents=True, exist_ok=True)
-    write_reference(refs_dir, STEM, tensors, doc, f"{STEM} references written by {GENERATOR}")
+    description = f"{STEM} references written by {GENERATOR}"
+    write_reference(args.out / "references", STEM, tensors, doc, description)
     return 0
 
 
