@@ -66,14 +66,23 @@ def maxdiff(a: torch.Tensor, b: torch.Tensor) -> float:
 # --------------------------------------------------------------------------- models
 
 
-def load_hf(model_dir: Path, dtype: torch.dtype = torch.float32) -> GPT2LMHeadModel:
-    """A fixture model directory (whatever dtype it stores) loaded in `dtype`, eager attention."""
-    model = GPT2LMHeadModel.from_pretrained(
-        str(model_dir), dtype=torch.float32, attn_implementation="eager"
+def load_hf(
+    model_dir: Path, dtype: torch.dtype = torch.float32, tied: bool = True
+) -> GPT2LMHeadModel:
+    """A fixture model directory (whatever dtype it stores) loaded in `dtype`, eager attention.
+
+    tied: whether the directory's embeddings must be tied (lm_head.weight is wte.weight) or must
+    be untied (a distinct lm_head.weight, loaded from the file rather than left missing)."""
+    model, info = GPT2LMHeadModel.from_pretrained(
+        str(model_dir), dtype=torch.float32, attn_implementation="eager", output_loading_info=True
     )
     model = model.to(dtype).eval()
     assert model.config._attn_implementation == "eager"
-    assert model.lm_head.weight is model.transformer.wte.weight, "embeddings must be tied"
+    if tied:
+        assert model.lm_head.weight is model.transformer.wte.weight, "embeddings must be tied"
+    else:
+        assert model.lm_head.weight is not model.transformer.wte.weight, "embeddings must be untied"
+        assert "lm_head.weight" not in info["missing_keys"], f"{model_dir}: no lm_head.weight"
     assert all(p.dtype == dtype for p in model.parameters())
     return model
 
@@ -170,7 +179,9 @@ def write_json(path: Path, obj: dict) -> None:
 def write_reference(
     refs_dir: Path, stem: str, tensors: dict, doc: dict, description: str, allow_inf: bool = False
 ) -> list[Path]:
-    """Write refs_dir/<stem>.safetensors (see save_tensors) and refs_dir/<stem>.json."""
+    """Write refs_dir/<stem>.safetensors (see save_tensors) and refs_dir/<stem>.json, creating
+    refs_dir if needed."""
+    refs_dir.mkdir(parents=True, exist_ok=True)
     st_path = refs_dir / f"{stem}.safetensors"
     save_tensors(tensors, st_path, description, allow_inf)
     json_path = refs_dir / f"{stem}.json"

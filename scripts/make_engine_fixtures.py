@@ -62,7 +62,10 @@ It never touches the network (nothing comes from the Hugging Face hub). It is de
 fixed seeds, one torch thread; rerunning it with the same versions rewrites identical files.
 It replaces only the files listed above: references/ also holds the gradient and AdamW
 references of scripts/make_gradient_fixtures.py, which it leaves alone (rerun that script after
-this one if the models change).  Helpers shared with that script are in scripts/fixture_common.py.
+this one if the models change), the hook-replacement references of
+scripts/make_intervention_fixtures.py (rerun it if tiny-f32 changes) and the untied-embeddings
+model and reference of scripts/make_untied_fixture.py (which imports make_config, init_weights and
+save_model_dir from here and copies tiny-f32's tokenizer files).  Helpers shared with that script are in scripts/fixture_common.py.
 
 Versions used to produce the committed fixtures:
     Python 3.11.7, torch 2.15.0, transformers 5.23.0, transformer-lens 3.9.0,
@@ -281,7 +284,8 @@ def build_cases(tok, plan, n_positions: int, vocab_size: int, bos: int) -> list[
 # --------------------------------------------------------------------------- weights
 
 
-def make_config(spec: dict, vocab_size: int, bos: int) -> GPT2Config:
+def make_config(spec: dict, vocab_size: int, bos: int, tied: bool = True) -> GPT2Config:
+    """The GPT-2 config of a fixture model; tied=False gives a separate lm_head.weight."""
     return GPT2Config(
         vocab_size=vocab_size,
         n_positions=spec["n_positions"],
@@ -291,7 +295,7 @@ def make_config(spec: dict, vocab_size: int, bos: int) -> GPT2Config:
         n_inner=spec["n_inner"],
         activation_function="gelu_new",
         layer_norm_epsilon=1e-5,
-        tie_word_embeddings=True,
+        tie_word_embeddings=tied,
         bos_token_id=bos,
         eos_token_id=bos,
     )
@@ -299,12 +303,14 @@ def make_config(spec: dict, vocab_size: int, bos: int) -> GPT2Config:
 
 @torch.no_grad()
 def init_weights(model: GPT2LMHeadModel, seed: int) -> None:
-    """Overwrite every parameter with the fixture distributions (see the module docstring)."""
+    """Overwrite every parameter with the fixture distributions (see the module docstring).
+
+    An untied lm_head.weight (listed last) is drawn like wte, N(0, 1)."""
     gen = torch.Generator().manual_seed(seed)
     for name, p in model.named_parameters():  # tied lm_head.weight is wte.weight: listed once
         shape = tuple(p.shape)
         noise = torch.randn(shape, generator=gen, dtype=torch.float32)
-        if name.endswith(("wte.weight", "wpe.weight")):
+        if name.endswith(("wte.weight", "wpe.weight", "lm_head.weight")):
             value = noise * 1.0
         elif re.search(r"\.ln_(1|2|f)\.weight$", name):
             value = 1.0 + 0.3 * noise
@@ -315,7 +321,8 @@ def init_weights(model: GPT2LMHeadModel, seed: int) -> None:
         else:
             raise AssertionError(f"unexpected parameter {name} {shape}")
         p.copy_(value)
-    assert model.lm_head.weight.data_ptr() == model.transformer.wte.weight.data_ptr()
+    tied = model.lm_head.weight.data_ptr() == model.transformer.wte.weight.data_ptr()
+    assert tied == model.config.tie_word_embeddings
 
 
 def build_model(family: str, vocab_size: int, bos: int) -> GPT2LMHeadModel:
