@@ -1,7 +1,8 @@
 """Helpers shared by the TransformerEngine fixture generators (HeadLab).
 
-Used by scripts/make_engine_fixtures.py and scripts/make_gradient_fixtures.py (it is imported as
-a sibling module, it writes nothing by itself): paths, version reporting, loading a fixture
+Used by scripts/make_engine_fixtures.py, make_gradient_fixtures.py, make_optimizer_fixtures.py and
+make_half_precision_fixtures.py (it is imported as a sibling module, it writes nothing by
+itself): paths, version reporting, loading a fixture
 model with Hugging Face transformers, building the equivalent TransformerLens HookedTransformer
 from it, and writing references (safetensors with a read-back check, JSON with number lists on
 one line).

@@ -118,12 +118,37 @@ final class TorchGradientParityTests: XCTestCase {
       /// Decay on rank-2 tensors, none on biases and LayerNorm (as `AdamW` does).
       let param_groups: [Group]
     }
+    struct Step: Decodable {
+      /// How far PyTorch's own float32 run lands from a float64 run of the same steps.
+      struct Spread: Decodable {
+        let params_except_key_biases_max_abs: Float
+        let params_except_key_biases_count_above_1e_4: Int
+        enum CodingKeys: String, CodingKey {
+          case params_except_key_biases_max_abs
+          case params_except_key_biases_count_above_1e_4 = "params_except_key_biases_count_above_1e-4"
+        }
+      }
+      let step: Int
+      let params_stored: Bool
+      let diagnostics_vs_float64_run: Spread
+    }
     let tokens: [[Int]]
     let targets: [[Int]]
     let hyperparameters: Hyperparameters
+    let steps: [Step]
   }
 
-  /// Three steps of loss, clipping and AdamW from the fixture weights.
+  /// Three steps of loss, clipping and AdamW from the fixture weights, with HeadLab's own
+  /// gradients (the optimiser alone, on PyTorch's gradients, is `AdamWReferenceTests`).
+  /// Loss and gradient norm are compared at every step (1e-5 relative); every element of every
+  /// parameter after the steps whose parameters the fixture stores (1 and 3). Where the
+  /// gradient is rounding noise, Adam turns the noise into O(lr) updates, so the bounds come
+  /// from the PyTorch side only, as the fixture documents them:
+  /// - the key biases (`c_attn.bias[C..<2C]`: true gradient exactly 0, see the fixture's
+  ///   tolerance_note) move by at most ~lr per step on each side: |ours - torch| <= 2·lr·step;
+  /// - every other element is within twice PyTorch's own float32-vs-float64 spread at that step
+  ///   (`params_except_key_biases_max_abs`, ~2.1e-4), and at most twice as many elements as
+  ///   PyTorch's own count (`params_except_key_biases_count_above_1e-4`) differ by more than 1e-4.
   func testAdamWStepsMatchPyTorch() throws {
     let model = try loadTiny()
     let reference = try JSONDecoder().decode(AdamWFile.self, from: Data(contentsOf: resources.appendingPathComponent("references/adamw-tiny-f32.json")))
@@ -136,41 +161,41 @@ final class TorchGradientParityTests: XCTestCase {
     XCTAssertEqual(h.param_groups.map(\.rule), ["dim >= 2", "dim < 2 (biases, LayerNorm weights and biases)"])
     XCTAssertEqual(h.param_groups[1].weight_decay, 0)
     settings.weightDecay = h.param_groups[0].weight_decay
+    XCTAssertEqual(reference.steps.map(\.step), [1, 2, 3])
+    XCTAssertEqual(reference.steps.filter(\.params_stored).map(\.step), [1, 3])
     let optimizer = AdamW(layout: model.parameters.layout, settings: settings)
     let step = DataParallelStep(model: model, threads: 1)
     let map = WeightMap.gpt2(config: model.config, prefix: "transformer.")
-    // Elements whose gradient so far is within a few ε of zero: AdamW's update there is
-    // lr·g/(|g|+ε), which float noise of 1e-9 in g moves by O(lr), in PyTorch as here.
-    var illConditioned: [ParameterName: Set<Int>] = [:]
-    var compared = 0, total = 0
+    let keyBiases = model.config.modelDim..<(2 * model.config.modelDim)
     for s in 1...3 {
       let loss = try step.run(inputs: reference.tokens, targets: reference.targets)
       let norm = GradientClipping.clip(step.gradients, maxNorm: h.max_grad_norm)
-      for entry in model.parameters.layout.entries {
-        let g = step.gradients.pointer(entry.name)
-        for i in 0..<entry.count where g[i] != 0 && abs(g[i]) < 1e-6 { illConditioned[entry.name, default: []].insert(i) }
-      }
       XCTAssertEqual(loss, try values.tensor("step\(s)/loss").values[0], accuracy: 1e-5 * max(1, abs(loss)), "step \(s) loss")
       XCTAssertEqual(norm, try values.tensor("step\(s)/grad_norm").values[0], accuracy: 1e-5 * max(1, norm), "step \(s) gradient norm")
       optimizer.update(model.parameters, gradients: step.gradients, learningRate: h.lr)
-      guard s == 1 || s == 3 else { continue }
-      for (name, parameter) in map.required {
+      let spread = reference.steps[s - 1].diagnostics_vs_float64_run
+      guard reference.steps[s - 1].params_stored else { continue }
+      let keyBiasBound = 2 * h.lr * Float(s), bound = 2 * spread.params_except_key_biases_max_abs
+      var compared = 0, above1e4 = 0
+      for (name, parameter) in map.required.sorted(by: { $0.key < $1.key }) {
         let ours = model.parameters.tensor(parameter), torch = try values.tensor("step\(s)/param/\(name)")
-        // The key biases (c_attn.bias[C..<2C]) have an exactly-zero true gradient (a constant added to every key
-        // leaves the softmax unchanged), so both sides update them from float noise near ε: not comparable.
-        let C = model.config.modelDim
-        let skip = (name.hasSuffix("attn.c_attn.bias") ? Set(C..<(2 * C)) : []).union(illConditioned[parameter] ?? [])
-        compared += ours.count - skip.count
-        total += ours.count
-        let tolerance: Float = s == 1 ? 1e-5 : 1e-4
-        for i in ours.values.indices where !skip.contains(i) {
-          if abs(ours.values[i] - torch.values[i]) > tolerance {
-            XCTFail("step \(s) \(name)[\(i)]: \(ours.values[i]) vs torch \(torch.values[i])")
-            break
+        XCTAssertEqual(ours.shape, torch.shape, name)
+        let isQKVBias = name.hasSuffix("attn.c_attn.bias")
+        var failed = false
+        for i in ours.values.indices {
+          let difference = abs(ours.values[i] - torch.values[i])
+          let limit = isQKVBias && keyBiases.contains(i) ? keyBiasBound : bound
+          if !(difference <= limit), !failed {
+            XCTFail("step \(s) \(name)[\(i)]: \(ours.values[i]) vs torch \(torch.values[i]) (bound \(limit))")
+            failed = true
           }
+          if !(isQKVBias && keyBiases.contains(i)), difference > 1e-4 { above1e4 += 1 }
         }
+        compared += ours.count
       }
+      XCTAssertEqual(compared, model.parameters.layout.totalCount, "step \(s): every parameter element is compared")
+      XCTAssertLessThanOrEqual(above1e4, 2 * spread.params_except_key_biases_count_above_1e_4,
+                               "step \(s): elements more than 1e-4 from torch (key biases aside)")
     }
-    XCTAssertGreaterThan(Double(compared), 0.5 * Double(total), "most parameters must be compared")
   }
 }

@@ -146,12 +146,4 @@ final class TrainingTests: XCTestCase {
       XCTAssertEqual("\($0)", "invalid model configuration: training.sequenceLength (20) is larger than the model's context (12 positions)")
     }
   }
-
-  func testScheduleWarmsUpThenDecays() {
-    let schedule = LearningRateSchedule(peak: 1, warmupSteps: 10, totalSteps: 110, minimumFraction: 0.1)
-    XCTAssertEqual(schedule.rate(at: 0), 0.1, accuracy: 1e-6)
-    XCTAssertEqual(schedule.rate(at: 9), 1, accuracy: 1e-6)
-    XCTAssertEqual(schedule.rate(at: 60), 0.55, accuracy: 1e-6)
-    XCTAssertEqual(schedule.rate(at: 110), 0.1, accuracy: 1e-6)
-  }
 }
