@@ -187,7 +187,7 @@ enum IOIComposer {
     let sceneObject = rng.pick(Lexicon.objects)
 
     let scene = rng.pick(scenes)
-    let opener = rng.pick(openers)
+    let opener = rng.chance(0.3) ? "" : rng.pick(openers)
     let action: String
     var introducesObject = scene.introducesObject
 
