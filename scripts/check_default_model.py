@@ -35,6 +35,9 @@ PROMPTS = [
     " Monday, Tuesday, Wednesday,",
     " 17 18 19",
     "One day, Sara found a computer near the garden. Sara gave the computer to",
+    "Monday\nTuesday\nWednesday\n",
+    "One; two; three;",
+    "\"Look at this ring,\" John told Mary at the park. Then John passed it to",
 ]
 
 model = GPT2LMHeadModel.from_pretrained(model_dir, attn_implementation="eager", torch_dtype=torch.float32).eval()

@@ -7,6 +7,11 @@ public enum CorpusText {
     return String(Character(upper)) + String(text.unicodeScalars.dropFirst())
   }
 
+  /// `text` with the first letter after every ". " upper-cased, for sentences joined by a full stop.
+  static func capitalizingSentences(_ text: String) -> String {
+    text.components(separatedBy: ". ").map(capitalizingFirst).joined(separator: ". ")
+  }
+
   /// An estimate of the number of tokens a BPE tokenizer trained on this corpus gives `text`:
   /// one per word (every lexicon word is forced to be a single token and the common words are
   /// frequent enough to be merged whole) and one per punctuation mark or newline, the pieces

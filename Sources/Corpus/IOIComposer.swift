@@ -106,6 +106,16 @@ enum IOIComposer {
     "It started to rain.", "They laughed a lot.",
   ]
 
+  /// Clauses about one person, `[N]`, for introductions that name the two apart.
+  static let soloClauses: [String] = [
+    "[N] was at the [P]", "[N] came home late", "[N] had a [O]", "[N] was tired", "[N] wanted a [O]",
+    "[N] went to the [P]", "[N] was waiting at the [P]", "[N] found a [O]", "[N] was reading a book",
+    "[N] was very happy", "[N] lived near the [P]", "[N] worked at the [P]",
+  ]
+
+  /// Second clauses that only make sense after another one.
+  static let soloFollowers: [String] = ["[N] was there too", "[N] did not", "[N] came too"]
+
   /// Relative clauses about both names: "[X] and [Y], who were friends, ...".
   static let relatives: [String] = [
     "were friends", "lived near the [P]", "worked at the [P]", "were very tired", "were neighbors",
@@ -192,7 +202,7 @@ enum IOIComposer {
     var introducesObject = scene.introducesObject
 
     var text: String
-    switch rng.below(24) {
+    switch rng.below(25) {
     case 0..<7:  // two sentences: "[X] and [Y] went to the [P]. [S] gave ..."
       let friends = opener.isEmpty && rng.chance(0.1) ? "Friends " : opener
       text = friends + x + " and " + y + " " + scene.text + "."
@@ -208,7 +218,15 @@ enum IOIComposer {
       text = dialogue(x: x, y: y, rng: &rng)
       text += filler(rng: &rng)
       text += " " + rng.pick(bridges) + s + " "
-    case 19..<20:  // relative: "[X] and [Y], who lived near the [P], met on [D]. [S] gave ..."
+    case 19..<20:  // apart: "[X] was at the [P], but [Y] was tired. [S] gave ..."
+      introducesObject = false
+      let first = rng.pick(soloClauses), second = rng.pick(soloClauses + soloFollowers)
+      text = opener + first.replacingSlots(["[N]": x]) + rng.pick([", and ", ", but ", ". "])
+      text += second.replacingSlots(["[N]": y]) + "."
+      text = CorpusText.capitalizingSentences(text)
+      text += filler(rng: &rng)
+      text += " " + rng.pick(bridges) + s + " "
+    case 20..<21:  // relative: "[X] and [Y], who lived near the [P], met on [D]. [S] gave ..."
       introducesObject = false
       text = opener + x + " and " + y + ", who " + rng.pick(relatives) + ", " + rng.pick(scenes).text + "."
       text += " " + rng.pick(bridges) + s + " "

@@ -15,7 +15,7 @@ enum IOIDocument {
     var usedNames: [String] = []
     var text = sentence(excluding: &usedNames, rng: &rng)
     let wantsSecond =
-      CorpusText.approximateTokenCount(text) < shortDocument || rng.chance(0.3)
+      CorpusText.approximateTokenCount(text) < shortDocument || rng.chance(0.6)
     if wantsSecond {
       for _ in 0..<3 {
         var names = usedNames

@@ -10,23 +10,25 @@ extension Lexicon {
 
   /// Capitalised words that begin sentences (the letter "I" is in `letters`).
   static let sentenceStarters: [String] = [
-    "After", "Afterwards", "As", "At", "Because", "Before", "Closed", "Come", "Dates", "Days", "Do",
-    "Early", "Every", "Finally", "Friends", "Games", "Good", "He", "Hello", "In", "Is", "It",
-    "Last", "Late", "Later", "Let", "List", "Listen", "Look", "Names", "Nobody", "Notes", "Numbers",
-    "On", "Once", "Open", "Order", "Pages", "Plan", "Read", "Rooms", "Rows", "Sales", "Say", "She",
-    "Since", "So", "Soon", "Step", "Steps", "Suddenly", "Thank", "That", "The", "Then", "They",
-    "This", "Times", "Today", "We", "Week", "What", "When", "Where", "While", "Who", "Work", "Year",
-    "Yesterday",
+    "After", "Afterwards", "As", "At", "My", "Because", "Before", "Block", "Box", "Bus", "By", "Chapter",
+    "Closed", "Come", "Count", "Dates", "Day", "Days", "Do", "Early", "Every", "Finally", "Friends",
+    "Game", "Games", "Gate", "Good", "Grade", "He", "Hello", "Her", "His", "In", "Is", "It", "Lap",
+    "Last", "Late", "Later", "Let", "Level", "Line", "List", "Listen", "Look", "Names", "Next",
+    "Nobody", "Notes", "Number", "Numbers", "On", "Once", "Open", "Order", "Our", "Page", "Pages",
+    "Part", "Plan", "Read", "Room", "Rooms", "Round", "Row", "Rows", "Sales", "Say", "Seat", "She",
+    "Since", "So", "Song", "Soon", "Step", "Steps", "Suddenly", "Thank", "That", "The", "Their",
+    "Then", "They", "This", "Times", "Today", "We", "Week", "What", "When", "Where", "While", "Who",
+    "Work", "Year", "Yesterday",
   ]
 
   static let functionWords: [String] = [
     "a", "about", "after", "afterwards", "again", "all", "am", "an", "and", "are", "at", "back",
-    "before", "but", "by", "down", "early", "else", "finally", "for", "from", "goodbye", "he",
-    "hello", "her", "here", "him", "his", "home", "in", "into", "is", "it", "later", "like", "me",
-    "much", "my", "near", "never", "not", "of", "on", "or", "out", "over", "past", "quickly", "say",
-    "she", "so", "some", "something", "that", "the", "their", "them", "then", "there", "they",
-    "this", "to", "today", "together", "up", "us", "very", "we", "when", "where", "while", "who",
-    "with", "yes", "you",
+    "before", "but", "by", "down", "early", "else", "every", "finally", "for", "from", "goodbye",
+    "he", "hello", "her", "here", "him", "his", "home", "in", "into", "is", "it", "last", "later",
+    "like", "me", "much", "my", "near", "never", "not", "of", "on", "or", "our", "out", "over",
+    "past", "quickly", "say", "she", "so", "some", "something", "that", "the", "their", "them",
+    "then", "there", "they", "this", "to", "today", "together", "too", "up", "us", "very", "we",
+    "when", "where", "while", "who", "with", "yes", "you",
   ]
 
   static let verbs: [String] = [
@@ -45,15 +47,16 @@ extension Lexicon {
   ]
 
   static let nouns: [String] = [
-    "afternoon", "argument", "bed", "better", "bird", "board", "bread", "breakfast", "bus", "car",
-    "cat", "chair", "chapter", "clock", "cloud", "dates", "day", "days", "dinner", "dog", "door",
-    "end", "evening", "fire", "fish", "friends", "fun", "game", "gate", "grass", "hill", "horse",
-    "hour", "hug", "kids", "lap", "level", "light", "line", "list", "lot", "lunch", "milk", "moon",
-    "morning", "music", "neighbors", "night", "noon", "note", "page", "paper", "party", "plan",
-    "pocket", "race", "rain", "river", "road", "room", "round", "row", "sea", "shop", "sign", "sky",
-    "snow", "song", "sorry", "star", "step", "stone", "story", "sun", "table", "talk", "tea",
-    "time", "times", "tree", "trip", "water", "week", "wind", "window", "word", "words", "work",
-    "year", "years",
+    "afternoon", "argument", "bed", "better", "bird", "birds", "block", "board", "books", "boxes",
+    "bread", "breakfast", "bus", "car", "cat", "chair", "chapter", "clock", "cloud", "coins",
+    "count", "cups", "dates", "day", "days", "dinner", "dog", "door", "end", "evening", "fire",
+    "fish", "friends", "fun", "game", "gate", "grade", "grass", "hill", "horse", "hour", "hug",
+    "kids", "lap", "level", "light", "line", "list", "lot", "lunch", "men", "milk", "moon",
+    "morning", "music", "neighbors", "night", "noon", "note", "number", "page", "paper", "part",
+    "party", "place", "plan", "pocket", "points", "race", "rain", "river", "road", "room", "round",
+    "row", "sea", "seat", "shop", "sign", "sky", "snow", "song", "sorry", "star", "stars", "step",
+    "steps", "stone", "story", "sun", "table", "talk", "tea", "time", "times", "tree", "trip",
+    "water", "week", "wind", "window", "word", "words", "work", "year", "years",
   ]
 
   static let adjectives: [String] = [

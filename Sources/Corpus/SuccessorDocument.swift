@@ -2,8 +2,9 @@
 /// `SuccessorKind` (Gould et al.'s eight token sets, papers.md section 2).
 ///
 /// A segment is a bare list (" 17 18 19 20", "Monday, Tuesday, Wednesday", "one\ntwo\nthree"), a
-/// column under a heading, a list after a few words ("We counted one two three."), or a sentence
-/// frame ("It rained in January, then in February."). Separators, leading spaces and capitals
+/// column under a heading, a list after a few words ("We counted one two three."), a run of
+/// phrases ("page 12, page 13, then page 14"; `SuccessorPhrases`) or a sentence frame ("It rained
+/// in January, then in February."). Separators, leading spaces and capitals
 /// vary (`SuccessorSurface`), so that succession is learnt on the items rather than on one surface
 /// form. Days and months wrap (Sunday -> Monday, December -> January); numbers stay within
 /// 1...200.
@@ -68,6 +69,9 @@ enum SuccessorDocument {
         list.replaceSubrange(last, with: rng.chance(0.5) ? " and " : ", and ")
       }
       sentence = rng.pick(leadIns) + list + "."
+    } else if roll < 0.85 {
+      let run = randomRun(kind, count: rng.int(in: 2...6), rng: &rng)
+      sentence = SuccessorPhrases.sentence(kind, run, rng: &rng)
     } else {
       let frame = rng.pick(SuccessorFrame.frames(for: kind))
       let run = randomRun(kind, count: rng.int(in: 2...frame.maximumItems), rng: &rng)

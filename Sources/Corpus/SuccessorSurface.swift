@@ -23,9 +23,28 @@ enum SuccessorSurface {
     "Year", "Times", "Work", "Games", "Rooms", "Pages",
   ]
 
+  /// Symbols that also separate items, with or without spaces around them ("Mon + Tue + Wed",
+  /// "A|B|C"): so many that a model learns succession whatever stands between the items, the way
+  /// it must on the held-out separators it never sees.
+  static let symbols: [String] = [
+    ":", "|", "/", "+", "*", "~", "=", "&", "#", ">", "_", "^", "%", "@", "!", "?", "<", "\\",
+  ]
+
+  /// How often a run is separated by a symbol rather than one of `separators`, relative to their
+  /// weights.
+  static let symbolWeight = 4.0
+
   /// The separator for one run.
   static func separator(rng: inout CorpusRandom) -> String {
-    separators[rng.weightedIndex(separators.map(\.weight))].text
+    let weights = separators.map(\.weight) + [symbolWeight]
+    let index = rng.weightedIndex(weights)
+    guard index == separators.count else { return separators[index].text }
+    let symbol = rng.pick(symbols)
+    switch rng.below(3) {
+    case 0: return " " + symbol + " "
+    case 1: return symbol + " "
+    default: return symbol
+    }
   }
 
   /// `item` as it is written where a line or the text begins: number words and ordinals may take

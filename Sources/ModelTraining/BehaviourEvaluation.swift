@@ -87,10 +87,27 @@ public enum BehaviourEvaluation {
         bySeparator[separator, default: (0, 0)].total += 1
       }
     }
-    let induction = try scoreInduction(model: model, tokenizer: tokenizer, sequences: count, length: 20, seed: seed)
+    let induction = try scoreInduction(model: model, tokenizer: tokenizer, sequences: count, length: inductionLength, seed: seed)
     return BehaviourReport(ioi: ioi, successorAccuracy: successor, heldOutSuccessorAccuracy: heldOutSuccessor,
                            heldOutSuccessorBySeparator: bySeparator.mapValues { Double($0.correct) / Double($0.total) },
                            induction: induction)
+  }
+
+  /// The induction sequences' length: BOS, then 20 random tokens twice (the model reads all but
+  /// the last).
+  static let inductionLength = 20
+
+  /// The most positions any evaluation prompt needs (with BOS). A model with a shorter context
+  /// cannot be evaluated, which `headlab train` says before it trains rather than after.
+  public static func longestPrompt(tokenizer: BPETokenizer, count: Int, seed: UInt64, heldOut: HeldOutBehaviourSet?) -> Int {
+    var texts = IOIOrder.allCases.flatMap { CorpusGenerator.ioiPrompts(count: count, order: $0, seed: seed).map(\.text) }
+    texts += SuccessorKind.allCases.flatMap { CorpusGenerator.successorPrompts(kind: $0, count: count, seed: seed).map(\.text) }
+    if let heldOut {
+      texts += IOIOrder.allCases.flatMap { heldOut.ioiPrompts(order: $0).map(\.text) }
+      texts += SuccessorKind.allCases.flatMap { heldOut.successorPrompts(kind: $0).map(\.prompt.text) }
+    }
+    let longest = texts.map { tokenizer.encode($0, prependBOS: true).count }.max() ?? 0
+    return max(longest, 2 * inductionLength)
   }
 
   static func singleToken(_ text: String, _ tokenizer: BPETokenizer) throws -> Int {

@@ -57,10 +57,16 @@ public struct ModelCard: Codable, Sendable {
       ## Training
 
       - \(steps) steps, \(tokensSeen.formatted()) tokens, \(String(format: "%.1f", trainingSeconds / 60)) minutes at \
-      \(String(format: "%.0f", tokensPerSecond)) tokens/s (\(threads) threads, OpenBLAS \(blasCore) kernels)
+      \(String(format: "%.0f", tokensPerSecond)) tokens/s (\(threads) threads, OpenBLAS \(blasCore) kernels; \
+      re-running the recipe with the same kernel family reproduces `model.safetensors` byte for byte)
       - final training loss \(String(format: "%.3f", finalTrainingLoss)), held-out loss \(String(format: "%.3f", heldOutLoss))
 
-      ## Behaviour (\(evaluationPrompts) fresh prompts per task, evaluation seed \(evaluationSeed))
+      ## Behaviour
+
+      Fresh prompts from the training templates and the corpus's usual list form (\(evaluationPrompts) per task, \
+      evaluation seed \(evaluationSeed)), and the whole hand-written held-out set (`heldout-behaviour.json` in \
+      HeadLab's ModelTraining module: IOI templates and successor frames the corpus generator never writes; \
+      "-heldout" and "held-out frames" below).
 
       ```
       \(behaviour.summary)

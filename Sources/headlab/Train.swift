@@ -38,6 +38,11 @@ struct Train: ParsableCommand {
       let recipeFile = outURL.appendingPathComponent("recipe.json")
       try checkRecipeMatchesEarlierRun(recipe, file: recipeFile)
       let corpus = try TrainingCorpus.prepare(recipe, log: log)
+      let heldOutSet = try HeldOutBehaviourSet.load()
+      let needed = BehaviourEvaluation.longestPrompt(tokenizer: corpus.tokenizer, count: max(evalPrompts, 100), seed: evalSeed, heldOut: heldOutSet)
+      if needed > recipe.model.contextLength {
+        throw ValidationError("\(config): model.contextLength is \(recipe.model.contextLength), but the behaviour evaluation needs \(needed) positions; raise it to at least \(needed)")
+      }
       try checkTokenizerMatchesEarlierRun(corpus.tokenizer, in: outURL)
       try corpus.tokenizer.write(to: outURL)
       try AtomicFile.write(JSONSerialization.data(withJSONObject: recipe.json(), options: [.sortedKeys, .prettyPrinted]),
@@ -49,7 +54,6 @@ struct Train: ParsableCommand {
       if trainer.state.step > 0 { log("resuming at step \(trainer.state.step) from \(outURL.path)/checkpoint") }
       log("model: \(model.config.parameterCount.formatted()) parameters; BLAS \(BLAS.coreName)")
 
-      let heldOutSet = try HeldOutBehaviourSet.load()
       let interrupt = InterruptFlag()
       let progress = ProgressPrinter()
       try trainer.run(shouldStop: { interrupt.raised }, evaluate: { step in

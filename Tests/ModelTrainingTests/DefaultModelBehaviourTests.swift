@@ -5,10 +5,15 @@ import Tokenizers
 import TransformerEngine
 import XCTest
 
-/// The committed default model has the behaviours it was trained for, on 500 fresh prompts per
-/// task (evaluation seed differs from the corpus seed): IOI accuracy >= 95% and mean logit
-/// difference >= 3 in both name orders, successor top-1 >= 90% per kind, and a loss drop of at
-/// least 3 nats on the second copy of a repeated random sequence.
+/// The committed default model has the behaviours it was trained for (issue 11):
+/// - on the hand-written held-out set (`HeldOutBehaviourSet`: templates and frames the corpus
+///   generator never writes): IOI accuracy >= 90% and mean logit difference >= 2 in each of ABBA
+///   and BABA, and succession top-1 >= 90% per kind over every frame and separator;
+/// - on 500 fresh prompts per task from the training templates (evaluation seed differs from the
+///   corpus seed and from the card's): IOI accuracy >= 95% and mean logit difference >= 3 in both
+///   name orders, successor top-1 >= 90% per kind;
+/// - a loss drop of at least 3 nats on the second copy of a repeated random sequence.
+/// These are the tests' bounds; the card reports the figures measured with its own seed.
 final class DefaultModelBehaviourTests: XCTestCase {
   static let evaluationSeed: UInt64 = 987_654_321
 
@@ -20,8 +25,18 @@ final class DefaultModelBehaviourTests: XCTestCase {
 
   func testBehaviourOnFreshPrompts() throws {
     let (model, tokenizer, _) = try loadDefault()
-    let report = try BehaviourEvaluation.evaluate(model: model, tokenizer: tokenizer, count: 500, seed: Self.evaluationSeed)
+    let report = try BehaviourEvaluation.evaluate(model: model, tokenizer: tokenizer, count: 500, seed: Self.evaluationSeed,
+                                                  heldOut: try HeldOutBehaviourSet.load())
     print(report.summary)
+    for order in IOIOrder.allCases {
+      let score = try XCTUnwrap(report.ioi["\(order.rawValue)-heldout"])
+      XCTAssertEqual(score.prompts, 24 * 25)
+      XCTAssertGreaterThanOrEqual(score.accuracy, 0.90, "held-out IOI \(order) accuracy")
+      XCTAssertGreaterThanOrEqual(score.meanLogitDifference, 2.0, "held-out IOI \(order) logit difference")
+    }
+    for kind in SuccessorKind.allCases {
+      XCTAssertGreaterThanOrEqual(try XCTUnwrap(report.heldOutSuccessorAccuracy[kind.rawValue]), 0.90, "held-out successor \(kind)")
+    }
     for order in IOIOrder.allCases {
       let score = try XCTUnwrap(report.ioi[order.rawValue])
       XCTAssertEqual(score.prompts, 500)
