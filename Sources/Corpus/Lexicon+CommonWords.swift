@@ -10,15 +10,16 @@ extension Lexicon {
 
   /// Capitalised words that begin sentences (the letter "I" is in `letters`).
   static let sentenceStarters: [String] = [
-    "After", "Afterwards", "As", "At", "My", "Because", "Before", "Block", "Box", "Bus", "By", "Chapter",
-    "Closed", "Come", "Count", "Dates", "Day", "Days", "Do", "Early", "Every", "Finally", "Friends",
-    "Game", "Games", "Gate", "Good", "Grade", "He", "Hello", "Her", "His", "In", "Is", "It", "Lap",
-    "Last", "Late", "Later", "Let", "Level", "Line", "List", "Listen", "Look", "Names", "Next",
-    "Nobody", "Notes", "Number", "Numbers", "On", "Once", "Open", "Order", "Our", "Page", "Pages",
-    "Part", "Plan", "Read", "Room", "Rooms", "Round", "Row", "Rows", "Sales", "Say", "Seat", "She",
-    "Since", "So", "Song", "Soon", "Step", "Steps", "Suddenly", "Thank", "That", "The", "Their",
-    "Then", "They", "This", "Times", "Today", "We", "Week", "What", "When", "Where", "While", "Who",
-    "Work", "Year", "Yesterday",
+    "After", "Afterwards", "As", "At", "Because", "Before", "Block", "Box", "Bus", "By", "Chapter",
+    "Clean", "Closed", "Come", "Cook", "Count", "Dance", "Dates", "Day", "Days", "Do", "Early",
+    "Every", "Finally", "Fish", "Friends", "Game", "Games", "Gate", "Good", "Grade", "He", "Hello",
+    "Her", "His", "In", "Is", "It", "Lap", "Last", "Late", "Later", "Let", "Level", "Line", "List",
+    "Listen", "Look", "My", "Names", "Next", "Nobody", "Notes", "Number", "Numbers", "On", "Once",
+    "Open", "Order", "Our", "Page", "Pages", "Paint", "Part", "Plan", "Play", "Read", "Rest",
+    "Room", "Rooms", "Round", "Row", "Rows", "Run", "Sales", "Say", "Seat", "She", "Shop", "Since",
+    "Sing", "Sleep", "So", "Song", "Soon", "Step", "Steps", "Suddenly", "Swim", "Thank", "That",
+    "The", "Their", "Then", "They", "This", "Times", "Today", "Walk", "We", "Week", "What", "When",
+    "Where", "While", "Who", "Work", "Write", "Year", "Yesterday",
   ]
 
   static let functionWords: [String] = [
@@ -47,16 +48,18 @@ extension Lexicon {
   ]
 
   static let nouns: [String] = [
-    "afternoon", "argument", "bed", "better", "bird", "birds", "block", "board", "books", "boxes",
-    "bread", "breakfast", "bus", "car", "cat", "chair", "chapter", "clock", "cloud", "coins",
-    "count", "cups", "dates", "day", "days", "dinner", "dog", "door", "end", "evening", "fire",
-    "fish", "friends", "fun", "game", "gate", "grade", "grass", "hill", "horse", "hour", "hug",
-    "kids", "lap", "level", "light", "line", "list", "lot", "lunch", "men", "milk", "moon",
-    "morning", "music", "neighbors", "night", "noon", "note", "number", "page", "paper", "part",
-    "party", "place", "plan", "pocket", "points", "race", "rain", "river", "road", "room", "round",
-    "row", "sea", "seat", "shop", "sign", "sky", "snow", "song", "sorry", "star", "stars", "step",
-    "steps", "stone", "story", "sun", "table", "talk", "tea", "time", "times", "tree", "trip",
-    "water", "week", "wind", "window", "word", "words", "work", "year", "years",
+    "afternoon", "apples", "argument", "bed", "better", "bird", "birds", "block", "board", "books",
+    "boxes", "bread", "breakfast", "bus", "car", "cat", "cats", "chair", "chairs", "chapter",
+    "clock", "cloud", "cloudy", "coins", "cook", "count", "cups", "dance", "dates", "day", "days",
+    "dinner", "dog", "dogs", "door", "eggs", "end", "evening", "fingers", "fire", "fish", "friends",
+    "fun", "game", "gate", "grade", "grass", "hill", "horse", "hour", "hours", "hug", "kids", "lap",
+    "level", "light", "line", "list", "lot", "lunch", "men", "miles", "milk", "moon", "morning",
+    "music", "neighbors", "night", "noon", "note", "number", "page", "paint", "paper", "part",
+    "party", "place", "plan", "play", "pocket", "points", "race", "rain", "rainy", "rest", "river",
+    "road", "room", "round", "row", "sea", "seat", "shop", "sign", "sky", "sleep", "snow", "snowy",
+    "song", "sorry", "star", "stars", "step", "steps", "stone", "story", "sun", "sunny", "swim",
+    "table", "talk", "tea", "time", "times", "toys", "tree", "trees", "trip", "water", "week",
+    "wind", "window", "windy", "word", "words", "work", "write", "year", "years",
   ]
 
   static let adjectives: [String] = [

@@ -22,7 +22,8 @@ enum SuccessorPhrases {
   static func after(_ kind: SuccessorKind) -> [String] {
     switch kind {
     case .digits, .numberWords:
-      return ["", "", " times", " books", " cups", " days", " years", " points", " steps", " boxes", " men", " birds", " stars", " coins"]
+      return ["", "", " times", " books", " cups", " days", " years", " points", " steps", " boxes", " men", " birds", " stars", " coins",
+              " fingers", " apples", " hours", " miles", " dogs", " cats", " eggs", " chairs", " trees", " toys"]
     case .ordinals: return ["", " time", " game", " day", " week", " round", " book", " place", " song"]
     case .days: return ["", "", " morning", " night", " evening"]
     case .months: return ["", "", " again", " this year"]
@@ -37,8 +38,37 @@ enum SuccessorPhrases {
     "It came ", "The list said ", "We counted ", "They played ", "She read ",
   ]
 
-  /// A sentence carrying `run`, each item in the same phrase, ending with a full stop.
+  /// Activities and weather for clauses that change with every item: "we rest on Monday, cook on
+  /// Tuesday and paint on Wednesday", "it was windy in March, rainy in April".
+  static let activities: [String] = [
+    "rest", "cook", "swim", "work", "play", "read", "sing", "run", "walk", "sleep", "shop", "clean",
+    "paint", "write", "dance", "fish",
+  ]
+  static let weather: [String] = ["sunny", "rainy", "windy", "snowy", "cloudy", "cold", "warm", "hot", "wet", "dry"]
+
+  /// The preposition of clauses that change with every item ("rest on Monday"), or nil for kinds
+  /// without such clauses.
+  static func clausePreposition(_ kind: SuccessorKind) -> String? {
+    switch kind {
+    case .days, .shortDays: return " on "
+    case .months, .shortMonths: return " in "
+    case .digits: return " at "
+    case .numberWords, .ordinals, .letters: return nil
+    }
+  }
+
+  /// A sentence carrying `run`, each item in the same phrase (or, a third of the time, in a clause
+  /// of its own), ending with a full stop.
   static func sentence(_ kind: SuccessorKind, _ run: [String], rng: inout CorpusRandom) -> String {
+    if rng.chance(1.0 / 3), let preposition = clausePreposition(kind) {
+      let isWeather = preposition == " in " && rng.chance(0.5)
+      var text = isWeather ? "It was " : rng.pick(["We ", "They ", "I ", ""])
+      for (index, item) in run.enumerated() {
+        if index > 0 { text += index == run.count - 1 ? rng.pick([", and ", " and ", ", then "]) : ", " }
+        text += rng.pick(isWeather ? weather : activities) + preposition + item
+      }
+      return CorpusText.capitalizingFirst(text) + "."
+    }
     let (pre, post) = (rng.pick(before(kind)), rng.pick(after(kind)))
     let joiner = rng.pick(joiners)
     let last = rng.chance(0.5) ? joiner : rng.pick(joiners)

@@ -23,4 +23,21 @@ enum HeadLabBinary {
     process.waitUntilExit()
     return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
   }
+
+  /// Writes a recipe that trains in a second or two (1 layer, 4 steps of 4 x 16 tokens).
+  static func writeTinyRecipe(to url: URL, contextLength: Int) throws {
+    try """
+      {"model": {"layers": 1, "heads": 2, "modelDim": 32, "contextLength": \(contextLength)},
+       "tokenizer": {"vocabularySize": 1100, "trainingDocuments": 200},
+       "corpus": {"documents": 400, "seed": 3},
+       "training": {"steps": 4, "batchSize": 4, "sequenceLength": 16, "evaluateEvery": 0, "checkpointEvery": 2}}
+      """.write(to: url, atomically: true, encoding: .utf8)
+  }
+
+  /// A new empty temporary directory.
+  static func temporaryDirectory(_ prefix: String) throws -> URL {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory
+  }
 }

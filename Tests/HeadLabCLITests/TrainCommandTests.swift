@@ -5,16 +5,10 @@ import XCTest
 /// evaluation that ends every run (it used to train to the end and fail there).
 final class TrainCommandTests: XCTestCase {
   func testContextTooShortForTheEvaluationIsRefusedBeforeTraining() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headlab-train-\(UUID().uuidString)")
+    let directory = try HeadLabBinary.temporaryDirectory("headlab-train")
     defer { try? FileManager.default.removeItem(at: directory) }
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let recipe = directory.appendingPathComponent("short-context.json")
-    try #"""
-      {"model": {"layers": 1, "heads": 2, "modelDim": 32, "contextLength": 16},
-       "tokenizer": {"vocabularySize": 1100, "trainingDocuments": 200},
-       "corpus": {"documents": 400, "seed": 3},
-       "training": {"steps": 4, "batchSize": 4, "sequenceLength": 16, "evaluateEvery": 0, "checkpointEvery": 2}}
-      """#.write(to: recipe, atomically: true, encoding: .utf8)
+    try HeadLabBinary.writeTinyRecipe(to: recipe, contextLength: 16)
     let out = directory.appendingPathComponent("out")
     let result = try HeadLabBinary.run(["train", "--config", recipe.path, "--out", out.path])
     XCTAssertEqual(result.status, 1, result.stderr)

@@ -37,16 +37,10 @@ final class WrittenConfigTests: XCTestCase {
   /// `headlab train` on a recipe small enough to take a second or two: the model directory and its
   /// training checkpoint both name the trained tokenizer's `<|endoftext|>`.
   func testTrainedModelConfigsNameTokensOfTheirOwnVocabulary() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("headlab-written-config-\(UUID().uuidString)")
+    let directory = try HeadLabBinary.temporaryDirectory("headlab-written-config")
     defer { try? FileManager.default.removeItem(at: directory) }
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let recipe = directory.appendingPathComponent("tiny-recipe.json")
-    try #"""
-      {"model": {"layers": 1, "heads": 2, "modelDim": 32, "contextLength": 64},
-       "tokenizer": {"vocabularySize": 1100, "trainingDocuments": 200},
-       "corpus": {"documents": 400, "seed": 3},
-       "training": {"steps": 4, "batchSize": 4, "sequenceLength": 16, "evaluateEvery": 0, "checkpointEvery": 2}}
-      """#.write(to: recipe, atomically: true, encoding: .utf8)
+    try HeadLabBinary.writeTinyRecipe(to: recipe, contextLength: 64)
     let out = directory.appendingPathComponent("out")
     let result = try HeadLabBinary.run(["train", "--config", recipe.path, "--out", out.path, "--eval-prompts", "5"])
     XCTAssertEqual(result.status, 0, result.stderr)
