@@ -28,7 +28,7 @@ enum HeadLabBinary {
   static func writeTinyRecipe(to url: URL, contextLength: Int) throws {
     try """
       {"model": {"layers": 1, "heads": 2, "modelDim": 32, "contextLength": \(contextLength)},
-       "tokenizer": {"vocabularySize": 1100, "trainingDocuments": 200},
+       "tokenizer": {"vocabularySize": 1600, "trainingDocuments": 200},
        "corpus": {"documents": 400, "seed": 3},
        "training": {"steps": 4, "batchSize": 4, "sequenceLength": 16, "evaluateEvery": 0, "checkpointEvery": 2}}
       """.write(to: url, atomically: true, encoding: .utf8)
