@@ -23,6 +23,6 @@ final class SHA256Tests: XCTestCase {
       offset += size
     }
     XCTAssertEqual(offset, 1000)
-    XCTAssertEqual(hasher.finalize().map { String(format: "%02x", $0) }.joined(), SHA256.hex(bytes))
+    XCTAssertEqual(hasher.finalizeHex(), SHA256.hex(bytes))
   }
 }

@@ -29,7 +29,7 @@ public struct SHA256: Sendable {
   public static func hex<D: DataProtocol>(_ data: D) -> String {
     var hasher = SHA256()
     hasher.update(data)
-    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    return hasher.finalizeHex()
   }
 
   /// The hex digest of a file's contents, read in 1 MiB pieces.
@@ -38,7 +38,12 @@ public struct SHA256: Sendable {
     defer { try? handle.close() }
     var hasher = SHA256()
     while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(chunk) }
-    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    return hasher.finalizeHex()
+  }
+
+  /// `finalize()` as 64 lower-case hex digits.
+  public mutating func finalizeHex() -> String {
+    finalize().map { String(format: "%02x", $0) }.joined()
   }
 
   public mutating func update<D: DataProtocol>(_ data: D) {
@@ -67,39 +72,41 @@ public struct SHA256: Sendable {
   /// The 32-byte digest. Pads with 0x80, zeros and the message length in bits (big-endian).
   public mutating func finalize() -> [UInt8] {
     let bits = byteCount &* 8
-    var tail: [UInt8] = [0x80]
-    while (pending.count + tail.count) % 64 != 56 { tail.append(0) }
+    var tail = pending + [0x80]
+    while tail.count % 64 != 56 { tail.append(0) }
     for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-    let savedCount = byteCount
-    update(tail)
-    byteCount = savedCount
-    precondition(pending.isEmpty)
+    tail.withUnsafeBytes { raw in
+      for offset in stride(from: 0, to: raw.count, by: 64) { compress(block: raw.baseAddress! + offset) }
+    }
+    pending.removeAll()
     return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * UInt32($0))) } }
   }
 
-  /// One 64-byte block into the state.
+  /// One 64-byte block into the state. The message schedule lives on the stack: a file of
+  /// hundreds of megabytes is millions of blocks.
   private mutating func compress(block: UnsafeRawPointer) {
-    var w = [UInt32](repeating: 0, count: 64)  // message schedule [64]
-    for i in 0..<16 {
-      let b = block.advanced(by: 4 * i).assumingMemoryBound(to: UInt8.self)
-      w[i] = UInt32(b[0]) << 24 | UInt32(b[1]) << 16 | UInt32(b[2]) << 8 | UInt32(b[3])
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in  // message schedule [64]
+      for i in 0..<16 {
+        let b = block.advanced(by: 4 * i).assumingMemoryBound(to: UInt8.self)
+        w[i] = UInt32(b[0]) << 24 | UInt32(b[1]) << 16 | UInt32(b[2]) << 8 | UInt32(b[3])
+      }
+      for i in 16..<64 {
+        let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
+        let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
+        w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+      }
+      var (a, b, c, d, e, f, g, h) = (state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7])
+      for i in 0..<64 {
+        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+        let choose = (e & f) ^ (~e & g)
+        let t1 = h &+ s1 &+ choose &+ Self.roundConstants[i] &+ w[i]
+        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+        let majority = (a & b) ^ (a & c) ^ (b & c)
+        let t2 = s0 &+ majority
+        (h, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+      }
+      for (i, value) in [a, b, c, d, e, f, g, h].enumerated() { state[i] &+= value }
     }
-    for i in 16..<64 {
-      let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-      let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-      w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-    }
-    var (a, b, c, d, e, f, g, h) = (state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7])
-    for i in 0..<64 {
-      let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-      let choose = (e & f) ^ (~e & g)
-      let t1 = h &+ s1 &+ choose &+ Self.roundConstants[i] &+ w[i]
-      let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-      let majority = (a & b) ^ (a & c) ^ (b & c)
-      let t2 = s0 &+ majority
-      (h, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
-    }
-    for (i, value) in [a, b, c, d, e, f, g, h].enumerated() { state[i] &+= value }
   }
 
   private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
