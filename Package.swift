@@ -8,6 +8,7 @@ let package = Package(
     .executable(name: "headlab", targets: ["headlab"]),
     .library(name: "TransformerEngine", targets: ["TransformerEngine"]),
     .library(name: "Tokenizers", targets: ["Tokenizers"]),
+    .library(name: "CircuitAnalysis", targets: ["CircuitAnalysis"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -25,11 +26,12 @@ let package = Package(
     .target(
       name: "ModelTraining", dependencies: ["TransformerEngine", "Tokenizers", "Corpus"],
       resources: [.copy("Resources/heldout-behaviour.json")]),
+    .target(name: "CircuitAnalysis", dependencies: ["TransformerEngine", "Tokenizers", "Corpus"]),
     .target(name: "HeadLabTestSupport", dependencies: ["TransformerEngine", "Tokenizers"]),
     .executableTarget(
       name: "headlab",
       dependencies: [
-        "TransformerEngine", "Tokenizers", "ModelTraining",
+        "TransformerEngine", "Tokenizers", "ModelTraining", "CircuitAnalysis",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -39,6 +41,10 @@ let package = Package(
     .testTarget(
       name: "TransformerEngineTests",
       dependencies: ["TransformerEngine", "Tokenizers", "HeadLabTestSupport"],
+      resources: [.copy("Resources")]),
+    .testTarget(
+      name: "CircuitAnalysisTests",
+      dependencies: ["CircuitAnalysis", "TransformerEngine", "Tokenizers", "HeadLabTestSupport"],
       resources: [.copy("Resources")]),
     .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
     .testTarget(name: "HeadLabCLITests", dependencies: ["TransformerEngine", "Tokenizers", "HeadLabTestSupport"]),
