@@ -1,0 +1,86 @@
+import TransformerEngine
+
+/// Clean and corrupted prompts as token ids, B rows each, with each row's answer and wrong token.
+/// Rows of one batch have equal lengths, and a clean row and its corrupted row align token by
+/// token (Heimersheim & Nanda 2024: patching needs aligned positions).
+public struct PromptPairBatch: Sendable, Equatable {
+  public var clean: [[Int]]
+  public var corrupted: [[Int]]
+  public var answers: [Int]
+  public var wrongs: [Int]
+
+  /// Checks the shapes; `tokenText` renders the tokenisations in the misalignment error.
+  public init(clean: [[Int]], corrupted: [[Int]], answers: [Int], wrongs: [Int], tokenText: (Int) -> String) throws {
+    guard !clean.isEmpty else { throw AnalysisError.emptyDataset("no prompt pairs given") }
+    guard clean.count == corrupted.count, answers.count == clean.count, wrongs.count == clean.count else {
+      throw AnalysisError.invalidArgument("a batch needs as many corrupted prompts, answers and wrong tokens as clean prompts: got \(clean.count) clean, \(corrupted.count) corrupted, \(answers.count) answers, \(wrongs.count) wrong")
+    }
+    for (c, k) in zip(clean, corrupted) where c.count != k.count {
+      throw AnalysisError.misalignedPair(clean: c.map(tokenText), corrupted: k.map(tokenText))
+    }
+    if let first = clean.first, clean.contains(where: { $0.count != first.count }) {
+      throw AnalysisError.invalidArgument("prompts of one batch must have equal lengths, got \(clean.map(\.count)); group a dataset by length first")
+    }
+    self.clean = clean
+    self.corrupted = corrupted
+    self.answers = answers
+    self.wrongs = wrongs
+  }
+
+  /// One clean/corrupted pair.
+  public init(clean: [Int], corrupted: [Int], answer: Int, wrong: Int, tokenText: (Int) -> String) throws {
+    try self.init(clean: [clean], corrupted: [corrupted], answers: [answer], wrongs: [wrong], tokenText: tokenText)
+  }
+
+  public var count: Int { clean.count }
+  public var length: Int { clean[0].count }
+
+  /// The parameters that rerun the batch, for a result's `params`.
+  public var params: [String: JSONValue] {
+    if count == 1 {
+      return ["clean_ids": .integers(clean[0]), "corrupted_ids": .integers(corrupted[0]),
+              "answer_id": .integer(answers[0]), "wrong_id": .integer(wrongs[0])]
+    }
+    return ["clean_ids": .integerRows(clean), "corrupted_ids": .integerRows(corrupted),
+            "answer_ids": .integers(answers), "wrong_ids": .integers(wrongs)]
+  }
+
+  /// Position labels: "p:token", with "p:clean/corrupted" where the first rows differ.
+  public func positionLabels(_ tokenText: (Int) -> String) -> [String] {
+    (0..<length).map { p in
+      let c = tokenText(clean[0][p]), k = tokenText(corrupted[0][p])
+      return c == k ? c : "\(c)/\(k)"
+    }
+  }
+}
+
+/// A metric chosen by name, built for whichever run it is measured on.
+public struct MetricChoice: Sendable, Equatable {
+  public var kind: Metric.Kind
+  /// k for top-k accuracy.
+  public var k: Int
+
+  public init(_ kind: Metric.Kind = .logitDifference, k: Int = 1) {
+    self.kind = kind
+    self.k = k
+  }
+
+  public static let logitDifference = MetricChoice(.logitDifference)
+
+  /// The metric on `pair`'s rows. KL divergence is measured against the clean run
+  /// (`cleanLogits`, [B,1,V]); loss uses the clean prompt's next tokens as targets.
+  public func metric(for pair: PromptPairBatch, cleanLogits: () throws -> Tensor) throws -> Metric {
+    switch kind {
+    case .logitDifference: return .logitDifference(answers: pair.answers, wrongs: pair.wrongs)
+    case .logProbability: return .logProbability(of: pair.answers)
+    case .probability: return .probability(of: pair.answers)
+    case .topKAccuracy:
+      guard k >= 1 else { throw AnalysisError.invalidArgument("top-k accuracy needs k >= 1, got \(k)") }
+      return .topKAccuracy(answers: pair.answers, k: k)
+    case .klDivergence: return .klDivergence(referenceLogits: try cleanLogits())
+    case .loss: return .loss(targets: pair.clean.map { Array($0.dropFirst()) + [-1] })
+    }
+  }
+
+  public var params: JSONValue { kind == .topKAccuracy ? ["name": .string(kind.rawValue), "k": .integer(k)] : .string(kind.rawValue) }
+}

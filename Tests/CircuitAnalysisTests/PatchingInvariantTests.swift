@@ -1,0 +1,96 @@
+import CircuitAnalysis
+import TransformerEngine
+import XCTest
+
+/// Invariants of patching, ablation and attribution patching that hold on any model.
+final class PatchingInvariantTests: XCTestCase {
+  var subject: AnalysisSubject!
+  let clean = [0, 17, 200, 45, 9, 88, 31, 250, 3, 61]
+  let corrupted = [0, 17, 121, 45, 9, 88, 99, 250, 3, 61]
+
+  override func setUpWithError() throws { subject = try TinySubject.load() }
+
+  func pair(_ c: [Int], _ k: [Int]) throws -> PromptPairBatch {
+    try PromptPairBatch(clean: c, corrupted: k, answer: 7, wrong: 12, tokenText: subject.tokenText)
+  }
+
+  /// Patching the clean run into itself gives the clean metric in every cell within 1e-6, for
+  /// every sweep and both directions. (Not bit-exact across the rows of a stacked batch: OpenBLAS
+  /// computes the edge rows of a tall product with other micro-kernels; measured 2.4e-7 apart.)
+  func testPatchingARunIntoItselfGivesItsMetric() throws {
+    let same = try pair(clean, clean)
+    for sweep in PatchingSweep.allCases {
+      for direction in PatchDirection.allCases {
+        let r = try ActivationPatching.sweep(sweep, subject: subject, pair: same, direction: direction)
+        let clean = try XCTUnwrap(r.metric?.clean)
+        let values = r.values.numbers.map { $0! }
+        for v in values { XCTAssertEqual(v, clean, accuracy: 1e-6, sweep.rawValue) }
+        XCTAssertEqual(r.shape, r.values.shape)
+        XCTAssertTrue(r.complete)
+      }
+    }
+  }
+
+  func testAblatingNothingIsTheIdentity() throws {
+    let metric = Metric.logitDifference(answers: [7], wrongs: [12])
+    let r = try HeadAblation.heads([], subject: subject, prompts: [clean], metric: metric, metricName: MetricSummary(name: "logit_diff"))
+    XCTAssertEqual(try XCTUnwrap(r.values.cells[0].number), try XCTUnwrap(r.metric?.clean))
+    XCTAssertEqual(r.shape, [])
+  }
+
+  /// Zero-ablating a head through a patch of z equals a zero head gate.
+  func testZeroAblationEqualsAZeroGate() throws {
+    let metric = Metric.logitDifference(answers: [7], wrongs: [12])
+    let r = try HeadAblation.eachHead(subject: subject, prompts: [clean], metric: metric, metricName: MetricSummary(name: "logit_diff"))
+    for l in 0..<2 {
+      for h in 0..<4 {
+        var gates = Tensor(shape: [2, 4], repeating: 1)
+        gates.values[l * 4 + h] = 0
+        let gated = try subject.model.withHeadGates(gates) { try metric.mean(subject.model.forward([clean])) }
+        XCTAssertEqual(try XCTUnwrap(r.values[l, h].number), gated, accuracy: 1e-5, "head \(l).\(h)")
+      }
+    }
+  }
+
+  /// The normalised score is 0 at the corrupted baseline and 1 at the clean one: denoising with
+  /// the whole residual stream of the last layer at every position restores the clean metric.
+  func testNormalisedScoreEndpoints() throws {
+    let p = try pair(clean, corrupted)
+    let r = try ActivationPatching.sweep(.residPre, subject: subject, pair: p, normalise: true)
+    // Position 0 (identical BOS) changes nothing: score 0 at every layer.
+    for l in 0..<2 { XCTAssertEqual(try XCTUnwrap(r.values[l, 0].number), 0, accuracy: 1e-5) }
+    // At layer 0 the differing positions are the only inputs that differ; patching the last
+    // position's residual at the last layer restores the last position entirely.
+    let post = try ActivationPatching.sweep(.residPost, subject: subject, pair: p, normalise: true)
+    XCTAssertEqual(try XCTUnwrap(post.values[1, 9].number), 1, accuracy: 1e-5)
+  }
+
+  func testMisalignedPairShowsBothTokenisations() throws {
+    XCTAssertThrowsError(try pair(clean, Array(corrupted.dropLast()))) { error in
+      let text = "\(error)"
+      XCTAssertTrue(text.contains("clean:") && text.contains("corrupted:") && text.contains("10 tokens"), text)
+    }
+  }
+
+  func testBadHeadAndPositionAreRefused() throws {
+    let metric = Metric.logitDifference(answers: [7], wrongs: [12])
+    XCTAssertThrowsError(try HeadAblation.heads([HeadIndex(2, 0)], subject: subject, prompts: [clean], metric: metric, metricName: MetricSummary(name: "logit_diff"))) {
+      XCTAssertTrue("\($0)".contains("head 2.0 does not exist"), "\($0)")
+    }
+    XCTAssertThrowsError(try HeadAblation.heads([HeadIndex(0, 1)], subject: subject, prompts: [clean], metric: metric, metricName: MetricSummary(name: "logit_diff"), positions: [10])) {
+      XCTAssertTrue("\($0)".contains("position 10"), "\($0)")
+    }
+  }
+
+  /// A cancelled sweep is marked incomplete, with nulls for what it did not compute.
+  func testCancelledSweepIsIncompleteWithNulls() throws {
+    let progress = AnalysisProgress { done, _ in }
+    progress.cancel()
+    let r = try ActivationPatching.sweep(.headOutAllPositions, subject: subject, pair: try pair(clean, corrupted), progress: progress)
+    XCTAssertFalse(r.complete)
+    XCTAssertEqual(r.values.missingCount, 8)
+    XCTAssertNoThrow(try r.validate())
+    let json = String(data: try r.jsonData(), encoding: .utf8)!
+    XCTAssertTrue(json.contains(#""values":[[null,null,null,null],[null,null,null,null]]"#) && json.contains(#""complete":false"#), json)
+  }
+}
