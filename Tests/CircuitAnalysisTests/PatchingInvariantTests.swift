@@ -32,8 +32,7 @@ final class PatchingInvariantTests: XCTestCase {
   }
 
   func testAblatingNothingIsTheIdentity() throws {
-    let metric = Metric.logitDifference(answers: [7], wrongs: [12])
-    let r = try HeadAblation.heads([], subject: subject, prompts: [clean], metric: metric, metricName: MetricSummary(name: "logit_diff"))
+    let r = try HeadAblation.heads([], subject: subject, groups: [try pair(clean, clean)])
     XCTAssertEqual(try XCTUnwrap(r.values.cells[0].number), try XCTUnwrap(r.metric?.clean))
     XCTAssertEqual(r.shape, [])
   }
@@ -41,7 +40,7 @@ final class PatchingInvariantTests: XCTestCase {
   /// Zero-ablating a head through a patch of z equals a zero head gate.
   func testZeroAblationEqualsAZeroGate() throws {
     let metric = Metric.logitDifference(answers: [7], wrongs: [12])
-    let r = try HeadAblation.eachHead(subject: subject, prompts: [clean], metric: metric, metricName: MetricSummary(name: "logit_diff"))
+    let r = try HeadAblation.eachHead(subject: subject, groups: [try pair(clean, clean)])
     for l in 0..<2 {
       for h in 0..<4 {
         var gates = Tensor(shape: [2, 4], repeating: 1)
@@ -73,11 +72,11 @@ final class PatchingInvariantTests: XCTestCase {
   }
 
   func testBadHeadAndPositionAreRefused() throws {
-    let metric = Metric.logitDifference(answers: [7], wrongs: [12])
-    XCTAssertThrowsError(try HeadAblation.heads([HeadIndex(2, 0)], subject: subject, prompts: [clean], metric: metric, metricName: MetricSummary(name: "logit_diff"))) {
+    let p = try pair(clean, clean)
+    XCTAssertThrowsError(try HeadAblation.heads([HeadIndex(2, 0)], subject: subject, groups: [p])) {
       XCTAssertTrue("\($0)".contains("head 2.0 does not exist"), "\($0)")
     }
-    XCTAssertThrowsError(try HeadAblation.heads([HeadIndex(0, 1)], subject: subject, prompts: [clean], metric: metric, metricName: MetricSummary(name: "logit_diff"), positions: [10])) {
+    XCTAssertThrowsError(try HeadAblation.heads([HeadIndex(0, 1)], subject: subject, groups: [p], positions: [10])) {
       XCTAssertTrue("\($0)".contains("position 10"), "\($0)")
     }
   }
@@ -92,5 +91,34 @@ final class PatchingInvariantTests: XCTestCase {
     XCTAssertNoThrow(try r.validate())
     let json = String(data: try r.jsonData(), encoding: .utf8)!
     XCTAssertTrue(json.contains(#""values":[[null,null,null,null],[null,null,null,null]]"#) && json.contains(#""complete":false"#), json)
+  }
+}
+
+/// Mean and resample ablation pick their reference rows by template, and agree with patching.
+final class AblationReferenceTests: XCTestCase {
+  let clean = [0, 17, 200, 45, 9, 88, 31, 250, 3, 61]
+  let other = [0, 17, 121, 45, 9, 88, 99, 250, 3, 61]
+  let third = [0, 5, 6, 7, 8, 9, 10, 11, 12, 13]
+
+  /// Mean ablation over a reference that is the prompt itself changes nothing; resampling from a
+  /// one-prompt pool of the right template equals noising attn_head_out_all_pos from that prompt.
+  func testMeanAndResampleUseTheTemplatesReference() throws {
+    let subject = try TinySubject.load()
+    let pair = try PromptPairBatch(clean: [clean], corrupted: [other], answers: [7], wrongs: [12], templates: [1], tokenText: subject.tokenText)
+    let itself = try AblationReference(tokens: [clean], name: "itself")
+    let mean = try HeadAblation.eachHead(subject: subject, groups: [pair], mode: .mean(itself))
+    for v in mean.values.numbers { XCTAssertEqual(v!, try XCTUnwrap(mean.metric?.clean), accuracy: 1e-5) }
+
+    let reference = try AblationReference(tokens: [third, other, third], templates: [0, 1, 2], name: "by template")
+    let noising = try ActivationPatching.sweep(.headOutAllPositions, subject: subject, pair: pair, direction: .noising)
+    for mode in [AblationMode.mean(reference), .resample(reference, seed: 3)] {
+      let r = try HeadAblation.eachHead(subject: subject, groups: [pair], mode: mode)
+      for (a, b) in zip(r.values.numbers, noising.values.numbers) { XCTAssertEqual(a!, b!, accuracy: 1e-5, mode.name) }
+      XCTAssertEqual(r.params["mode"], .string(mode.name))
+    }
+    let missing = try AblationReference(tokens: [third], templates: [0], name: "no template 1")
+    XCTAssertThrowsError(try HeadAblation.eachHead(subject: subject, groups: [pair], mode: .mean(missing))) {
+      XCTAssertTrue("\($0)".contains("template 1"), "\($0)")
+    }
   }
 }

@@ -21,6 +21,29 @@ public enum AttributionPatching {
     progress: AnalysisProgress = .none
   ) throws -> AnalysisResult {
     let started = Date()
+    let rows = try perRow(sweep, subject: subject, pair: pair, metric: choice, direction: direction, progress: progress)
+    let axes = sweep.axes(layers: subject.layers, heads: subject.heads, positions: pair.positionLabels(subject.tokenText))
+    var result = AnalysisResult(
+      kind: "atp.\(sweep.rawValue)", metric: rows.summary(choice: choice, groups: [pair], subject: subject, normalised: false),
+      axes: axes, values: ResultGrid(missing: axes.map(\.count)),
+      params: pair.params.merging([
+        "sweep": .string(sweep.rawValue), "direction": .string(direction.rawValue), "metric": choice.params,
+        "estimate": "change of the metric (first-order)",
+      ]) { $1 },
+      model: subject.identity)
+    try rows.fill(&result)
+    result.elapsedMs = Int(Date().timeIntervalSince(started) * 1000)
+    return result
+  }
+}
+
+extension AttributionPatching {
+  /// Every prompt's estimate for every cell (scaled by B so that the mean over prompts is the
+  /// batch estimate), with the baselines.
+  static func perRow(
+    _ sweep: PatchingSweep, subject: AnalysisSubject, pair: PromptPairBatch, metric choice: MetricChoice,
+    direction: PatchDirection, progress: AnalysisProgress
+  ) throws -> GroupedRows {
     let model = subject.model
     let (target, source) = direction == .denoising ? (pair.corrupted, pair.clean) : (pair.clean, pair.corrupted)
     let metric = try choice.metric(for: pair) { try model.forward(pair.clean) }
@@ -55,18 +78,9 @@ public enum AttributionPatching {
         return total * Double(B)
       }
     }
-    let axes = sweep.axes(layers: subject.layers, heads: subject.heads, positions: pair.positionLabels(subject.tokenText))
-    let baselines = try Baselines(runner: VariantRunner(subject: subject, tokens: target, metric: metric), pair: pair, metric: metric)
-    var result = AnalysisResult(
-      kind: "atp.\(sweep.rawValue)", metric: baselines.summary(choice: choice, pair: pair, subject: subject, normalised: false),
-      axes: axes, values: ResultGrid(missing: axes.map(\.count)),
-      params: pair.params.merging([
-        "sweep": .string(sweep.rawValue), "direction": .string(direction.rawValue), "metric": choice.params,
-        "estimate": "change of the metric (first-order)",
-      ]) { $1 },
-      model: subject.identity)
-    try ActivationPatching.fill(&result, perRow: perRow, baselines: nil, prompts: B)
-    result.elapsedMs = Int(Date().timeIntervalSince(started) * 1000)
-    return result
+    var rows = GroupedRows(cells: cells.count)
+    try rows.addBaselines(runner: VariantRunner(subject: subject, tokens: target, metric: metric), pair: pair, metric: metric)
+    rows.add(perRow)
+    return rows
   }
 }

@@ -1,0 +1,93 @@
+import TransformerEngine
+
+/// What replaces an ablated head's output `z` (Wang et al. 2022, section 3; Heimersheim & Nanda
+/// 2024 on ablation choices).
+public enum AblationMode: Sendable, Equatable {
+  /// z = 0 (what a head gate of 0 does).
+  case zero
+  /// z = its mean over the reference prompts, per template and position: a prompt of template τ
+  /// gets the mean over the reference prompts of template τ (Wang et al.: averaging across
+  /// templates would mix activations of different token types). Without template ids, the mean
+  /// over all reference prompts.
+  case mean(AblationReference)
+  /// z = its value on a reference prompt drawn at random (seeded) for each prompt, of the same
+  /// template where templates are given.
+  case resample(AblationReference, seed: UInt64)
+
+  public var name: String {
+    switch self {
+    case .zero: return "zero"
+    case .mean: return "mean"
+    case .resample: return "resample"
+    }
+  }
+
+  var params: [String: JSONValue] {
+    switch self {
+    case .zero: return ["mode": "zero"]
+    case .mean(let reference): return ["mode": "mean", "reference": .string(reference.name)]
+    case .resample(let reference, let seed): return ["mode": "resample", "reference": .string(reference.name), "seed": .integer(Int(seed))]
+    }
+  }
+
+  /// The replacement z of every layer for each prompt row, [L] × [B,T,NH,HS].
+  func replacementZ(subject: AnalysisSubject, prompts: [[Int]], templates: [Int]?) throws -> [Tensor] {
+    let L = subject.layers, B = prompts.count, T = prompts[0].count
+    let shape = HookSite.block(0, .z).shape(batch: B, positions: T, config: subject.config)
+    let reference: AblationReference
+    switch self {
+    case .zero: return Array(repeating: Tensor(shape: shape), count: L)
+    case .mean(let r), .resample(let r, _): reference = r
+    }
+    let candidates = reference.tokens.indices.filter { reference.tokens[$0].count == T }
+    guard !candidates.isEmpty else {
+      throw AnalysisError.invalidArgument("the ablation reference \(reference.name) has no prompt of \(T) tokens like the ablated prompts (its lengths: \(Set(reference.tokens.map(\.count)).sorted()))")
+    }
+    // Which reference rows stand for each prompt row: those of its template (and length), or all
+    // of its length.
+    let pools: [[Int]] = try (0..<B).map { b in
+      guard let templates, let refTemplates = reference.templates else { return candidates }
+      let pool = candidates.filter { refTemplates[$0] == templates[b] }
+      if pool.isEmpty { throw AnalysisError.emptyDataset("the ablation reference \(reference.name) has no prompt of template \(templates[b]) and length \(T)") }
+      return pool
+    }
+    var chosen = pools
+    if case .resample(_, let seed) = self {
+      var rng = SplitMix64(seed: seed)
+      chosen = pools.map { [$0[Int(rng.next() % UInt64($0.count))]] }
+    }
+    let used = Array(Set(chosen.joined())).sorted()
+    let slot = Dictionary(uniqueKeysWithValues: used.enumerated().map { ($0.element, $0.offset) })
+    let (_, cache) = try subject.model.runWithCache(used.map { reference.tokens[$0] }, sites: Set((0..<L).map { HookSite.block($0, .z) }))
+    let rowSize = shape.dropFirst().reduce(1, *)
+    return (0..<L).map { l in
+      let z = cache[HookSite.block(l, .z)]!  // [R,T,NH,HS] over the used reference rows
+      var out = Tensor(shape: shape)
+      for b in 0..<B {
+        var acc = [Double](repeating: 0, count: rowSize)
+        for r in chosen[b] { for i in 0..<rowSize { acc[i] += Double(z.values[slot[r]! * rowSize + i]) } }
+        for i in 0..<rowSize { out.values[b * rowSize + i] = Float(acc[i] / Double(chosen[b].count)) }
+      }
+      return out
+    }
+  }
+}
+
+/// The reference distribution of mean and resample ablation (for IOI, p_ABC): token rows with an
+/// optional template id per row; rows of another length than the ablated prompts are skipped.
+public struct AblationReference: Sendable, Equatable {
+  public var tokens: [[Int]]
+  public var templates: [Int]?
+  /// A name for `params` (a dataset name and seed, or a file).
+  public var name: String
+
+  public init(tokens: [[Int]], templates: [Int]? = nil, name: String) throws {
+    guard !tokens.isEmpty else { throw AnalysisError.emptyDataset("the ablation reference \(name) has no prompts") }
+    if let templates, templates.count != tokens.count {
+      throw AnalysisError.invalidArgument("the ablation reference has \(tokens.count) prompts but \(templates.count) template ids")
+    }
+    self.tokens = tokens
+    self.templates = templates
+    self.name = name
+  }
+}
