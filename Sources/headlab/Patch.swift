@@ -1,0 +1,85 @@
+import ArgumentParser
+import CircuitAnalysis
+import Foundation
+
+/// `headlab patch` and `headlab atp`: one activation-patching sweep, or its attribution-patching
+/// estimate, on a clean/corrupted prompt pair.
+struct Patch: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Activation patching sweep on a clean/corrupted pair (TransformerLens granularities).",
+    discussion: "Sweeps: \(PatchingSweep.allCases.map(\.rawValue).joined(separator: ", ")).")
+
+  @OptionGroup var modelOptions: ModelOptions
+  @OptionGroup var pairOptions: PairOptions
+  @OptionGroup var answerOptions: AnswerOptions
+
+  @Option(name: .long, help: "The sweep, e.g. attn_head_out_all_pos.")
+  var sweep: String
+
+  @Flag(name: .long, help: "Noising: run the clean prompt and patch in corrupted activations (default: denoising).")
+  var noising = false
+
+  @Flag(name: .long, help: "Report (patched - corrupted)/(clean - corrupted) instead of the metric.")
+  var normalise = false
+
+  @OptionGroup var output: ResultOutput
+
+  func run() throws {
+    try reportingErrors {
+      let sweep = try PatchingSweep(named: self.sweep)
+      let (subject, pair) = try pairOptions.load(modelOptions, answerOptions)
+      let result = try ActivationPatching.sweep(sweep, subject: subject, pair: pair, metric: try answerOptions.choice(),
+                                                direction: noising ? .noising : .denoising, normalise: normalise)
+      try output.print([result])
+    }
+  }
+}
+
+struct Attribution: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "atp",
+    abstract: "Attribution patching: the first-order estimate of a patching sweep (two forward passes, one backward).",
+    discussion: "Values are the estimated change of the metric. Sweeps: \(PatchingSweep.allCases.map(\.rawValue).joined(separator: ", ")).")
+
+  @OptionGroup var modelOptions: ModelOptions
+  @OptionGroup var pairOptions: PairOptions
+  @OptionGroup var answerOptions: AnswerOptions
+
+  @Option(name: .long, help: "The sweep, e.g. attn_head_out_all_pos.")
+  var sweep: String
+
+  @Flag(name: .long, help: "Noising form (gradient on the clean run).")
+  var noising = false
+
+  @OptionGroup var output: ResultOutput
+
+  func run() throws {
+    try reportingErrors {
+      let sweep = try PatchingSweep(named: self.sweep)
+      let (subject, pair) = try pairOptions.load(modelOptions, answerOptions)
+      let result = try AttributionPatching.sweep(sweep, subject: subject, pair: pair, metric: try answerOptions.choice(),
+                                                 direction: noising ? .noising : .denoising)
+      try output.print([result])
+    }
+  }
+}
+
+/// `--clean` and `--corrupted`, tokenised with BOS like `forward`.
+struct PairOptions: ParsableArguments {
+  @Option(name: .long, help: "The clean prompt.")
+  var clean: String
+
+  @Option(name: .long, help: "The corrupted prompt (must align token by token with the clean one).")
+  var corrupted: String
+
+  func load(_ modelOptions: ModelOptions, _ answers: AnswerOptions) throws -> (AnalysisSubject, PromptPairBatch) {
+    let loaded = try modelOptions.load()
+    let subject = try loaded.subject(name: modelOptions.model)
+    let pair = try PromptPairBatch(
+      clean: try loaded.tokens(clean, prependBOS: true), corrupted: try loaded.tokens(corrupted, prependBOS: true),
+      answer: try loaded.singleToken(answers.answer, role: "answer"), wrong: try loaded.singleToken(answers.wrong, role: "wrong token"),
+      tokenText: subject.tokenText)
+    _ = try subject.model.validate(tokens: pair.clean)
+    return (subject, pair)
+  }
+}
