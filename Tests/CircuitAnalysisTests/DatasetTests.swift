@@ -279,7 +279,8 @@ final class DatasetTests: XCTestCase {
     let dataset = try IOIDataset(count: 10, names: ["Mary", "John", "Xylophonius", "Lisa", "James", "Kevin", "Sarah"]).build(tokenizer: tokenizer)
     let names = dataset.filtered.filter { $0.list == "names" }
     XCTAssertEqual(names.map(\.item), [" Xylophonius"])
-    XCTAssertTrue(names[0].reason.hasPrefix("splits into"), names[0].reason)
+    let note = try XCTUnwrap(names.first)
+    XCTAssertTrue(note.reason.hasPrefix("splits into"), note.reason)
     XCTAssertFalse(dataset.pairs.contains { $0.cleanText.contains("Xylophonius") || $0.corruptedText.contains("Xylophonius") })
     XCTAssertEqual(dataset.params["names"], .strings(["Mary", "John", "Xylophonius", "Lisa", "James", "Kevin", "Sarah"]))
 
