@@ -26,7 +26,9 @@ let package = Package(
     .target(
       name: "ModelTraining", dependencies: ["TransformerEngine", "Tokenizers", "Corpus"],
       resources: [.copy("Resources/heldout-behaviour.json")]),
-    .target(name: "CircuitAnalysis", dependencies: ["TransformerEngine", "Tokenizers", "Corpus"]),
+    .target(
+      name: "CircuitAnalysis", dependencies: ["TransformerEngine", "Tokenizers", "Corpus"],
+      resources: [.copy("Resources/headlab.result-1.schema.json")]),
     .target(name: "HeadLabTestSupport", dependencies: ["TransformerEngine", "Tokenizers"]),
     .executableTarget(
       name: "headlab",

@@ -39,6 +39,15 @@ extension IOIPrompt {
   }
 }
 
+extension IOIPrompt {
+  /// The prompt part of a BABA-form template in `order`, its slots still open: "[A]" (IO), "[B]"
+  /// (S, twice), "[PLACE]" and "[OBJECT]", and the final " [A]" (the answer) removed. For callers
+  /// that fill the slots themselves, e.g. with three different names for Wang et al.'s p_ABC.
+  public static func promptTemplate(_ template: String, order: IOIOrder) -> String {
+    IOITemplate.promptPart(IOITemplate.ordered(template, order))
+  }
+}
+
 extension CorpusGenerator {
   /// `count` IOI prompts in one name order from Wang et al.'s templates, deterministic in
   /// `seed`. IO and S are two distinct random names of `Lexicon.names`; the place and object are
