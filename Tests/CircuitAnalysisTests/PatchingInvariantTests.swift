@@ -104,21 +104,21 @@ final class AblationReferenceTests: XCTestCase {
   /// one-prompt pool of the right template equals noising attn_head_out_all_pos from that prompt.
   func testMeanAndResampleUseTheTemplatesReference() throws {
     let subject = try TinySubject.load()
-    let pair = try PromptPairBatch(clean: [clean], corrupted: [other], answers: [7], wrongs: [12], templates: [1], tokenText: subject.tokenText)
+    let pair = try PromptPairBatch(clean: [clean], corrupted: [other], answers: [7], wrongs: [12], templates: ["t1"], tokenText: subject.tokenText)
     let itself = try AblationReference(tokens: [clean], name: "itself")
     let mean = try HeadAblation.eachHead(subject: subject, groups: [pair], mode: .mean(itself))
     for v in mean.values.numbers { XCTAssertEqual(v!, try XCTUnwrap(mean.metric?.clean), accuracy: 1e-5) }
 
-    let reference = try AblationReference(tokens: [third, other, third], templates: [0, 1, 2], name: "by template")
+    let reference = try AblationReference(tokens: [third, other, third], templates: ["t0", "t1", "t2"], name: "by template")
     let noising = try ActivationPatching.sweep(.headOutAllPositions, subject: subject, pair: pair, direction: .noising)
     for mode in [AblationMode.mean(reference), .resample(reference, seed: 3)] {
       let r = try HeadAblation.eachHead(subject: subject, groups: [pair], mode: mode)
       for (a, b) in zip(r.values.numbers, noising.values.numbers) { XCTAssertEqual(a!, b!, accuracy: 1e-5, mode.name) }
       XCTAssertEqual(r.params["mode"], .string(mode.name))
     }
-    let missing = try AblationReference(tokens: [third], templates: [0], name: "no template 1")
+    let missing = try AblationReference(tokens: [third], templates: ["t0"], name: "no template t1")
     XCTAssertThrowsError(try HeadAblation.eachHead(subject: subject, groups: [pair], mode: .mean(missing))) {
-      XCTAssertTrue("\($0)".contains("template 1"), "\($0)")
+      XCTAssertTrue("\($0)".contains("template t1"), "\($0)")
     }
   }
 }

@@ -39,6 +39,7 @@ final class PatchingParityTests: XCTestCase {
         for sweep in PatchingReference.patchSweeps {
           let result = try ActivationPatching.sweep(try PatchingSweep(named: sweep), subject: subject, pair: p, direction: direction)
           assertMatches(result, try reference.patch(name, direction.rawValue, sweep), "\(name) \(direction) \(sweep)")
+          assertValidResult(result)
           XCTAssertEqual(result.metric?.clean ?? .nan, Double(try reference.case(name).metric_clean), accuracy: Self.tolerance)
           XCTAssertEqual(result.metric?.corrupted ?? .nan, Double(try reference.case(name).metric_corrupted), accuracy: Self.tolerance)
         }
@@ -50,6 +51,7 @@ final class PatchingParityTests: XCTestCase {
     for name in PatchingReference.caseNames {
       let result = try HeadAblation.eachHead(subject: subject, groups: [try pair(name)])
       assertMatches(result, try reference.ablateZeroEachHead(name), "\(name) zero ablation")
+      assertValidResult(result)
     }
   }
 
@@ -60,6 +62,7 @@ final class PatchingParityTests: XCTestCase {
         for sweep in PatchingReference.atpSweeps {
           let result = try AttributionPatching.sweep(try PatchingSweep(named: sweep), subject: subject, pair: p, direction: direction)
           assertMatches(result, try reference.atp(name, direction.rawValue, sweep), "\(name) \(direction) atp \(sweep)")
+          assertValidResult(result)
         }
       }
     }

@@ -31,7 +31,7 @@ public enum AblationMode: Sendable, Equatable {
   }
 
   /// The replacement z of every layer for each prompt row, [L] × [B,T,NH,HS].
-  func replacementZ(subject: AnalysisSubject, prompts: [[Int]], templates: [Int]?) throws -> [Tensor] {
+  func replacementZ(subject: AnalysisSubject, prompts: [[Int]], templates: [String]?) throws -> [Tensor] {
     let L = subject.layers, B = prompts.count, T = prompts[0].count
     let shape = HookSite.block(0, .z).shape(batch: B, positions: T, config: subject.config)
     let reference: AblationReference
@@ -77,11 +77,11 @@ public enum AblationMode: Sendable, Equatable {
 /// optional template id per row; rows of another length than the ablated prompts are skipped.
 public struct AblationReference: Sendable, Equatable {
   public var tokens: [[Int]]
-  public var templates: [Int]?
+  public var templates: [String]?
   /// A name for `params` (a dataset name and seed, or a file).
   public var name: String
 
-  public init(tokens: [[Int]], templates: [Int]? = nil, name: String) throws {
+  public init(tokens: [[Int]], templates: [String]? = nil, name: String) throws {
     guard !tokens.isEmpty else { throw AnalysisError.emptyDataset("the ablation reference \(name) has no prompts") }
     if let templates, templates.count != tokens.count {
       throw AnalysisError.invalidArgument("the ablation reference has \(tokens.count) prompts but \(templates.count) template ids")

@@ -9,10 +9,10 @@ public struct PromptPairBatch: Sendable, Equatable {
   public var answers: [Int]
   public var wrongs: [Int]
   /// Each row's template id, for mean ablation per template (Wang et al. 2022), when known.
-  public var templates: [Int]?
+  public var templates: [String]?
 
   /// Checks the shapes; `tokenText` renders the tokenisations in the misalignment error.
-  public init(clean: [[Int]], corrupted: [[Int]], answers: [Int], wrongs: [Int], templates: [Int]? = nil, tokenText: (Int) -> String) throws {
+  public init(clean: [[Int]], corrupted: [[Int]], answers: [Int], wrongs: [Int], templates: [String]? = nil, tokenText: (Int) -> String) throws {
     guard !clean.isEmpty else { throw AnalysisError.emptyDataset("no prompt pairs given") }
     guard clean.count == corrupted.count, answers.count == clean.count, wrongs.count == clean.count else {
       throw AnalysisError.invalidArgument("a batch needs as many corrupted prompts, answers and wrong tokens as clean prompts: got \(clean.count) clean, \(corrupted.count) corrupted, \(answers.count) answers, \(wrongs.count) wrong")
@@ -28,7 +28,7 @@ public struct PromptPairBatch: Sendable, Equatable {
     self.answers = answers
     self.wrongs = wrongs
     if let templates, templates.count != clean.count {
-      throw AnalysisError.invalidArgument("\(clean.count) prompts but \(templates.count) template ids")
+      throw AnalysisError.invalidArgument("\(clean.count) prompts but \(templates.count) template names")
     }
     self.templates = templates
   }

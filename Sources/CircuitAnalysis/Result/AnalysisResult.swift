@@ -2,7 +2,7 @@ import Foundation
 
 /// The one value every analysis returns. Its JSON form, `headlab.result/1`, is the contract the
 /// command line, session files, the workbench and outside scripts read; it is documented in the
-/// README and described by `Schemas/headlab.result-1.schema.json`, which every result is tested
+/// README and described by `Resources/headlab.result-1.schema.json` (`ResultSchema`), which every result is tested
 /// against.
 ///
 /// - `values` nest in the order of `axes`; `null` marks a cell that was not computed.
