@@ -1,0 +1,89 @@
+import CircuitAnalysis
+import Foundation
+import HeadLabTestSupport
+import Tokenizers
+import TransformerEngine
+import XCTest
+
+/// The analysis subcommands on the embedded default model: JSON output is a valid
+/// headlab.result/1 object, tables print, and bad input gives one error line naming the culprit.
+final class AnalysisCommandTests: XCTestCase {
+  let clean = "When Mary and John went to the store, John gave a drink to"
+  let corrupted = "When Mary and John went to the store, Mary gave a drink to"
+
+  func headlab(_ arguments: [String]) throws -> HeadLabBinary.Output { try HeadLabBinary.run(arguments) }
+
+  func result(_ arguments: [String]) throws -> AnalysisResult {
+    let out = try headlab(arguments + ["--json"])
+    XCTAssertEqual(out.status, 0, out.stderr)
+    let r = try AnalysisResult.decode(Data(out.stdout.utf8))
+    try r.validate()
+    return r
+  }
+
+  func assertOneLineError(_ arguments: [String], naming culprit: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    let out = try headlab(arguments)
+    XCTAssertEqual(out.status, 1, "exit status; stderr: \(out.stderr)", file: file, line: line)
+    XCTAssertTrue(out.stderr.hasPrefix("headlab: error: "), out.stderr, file: file, line: line)
+    XCTAssertTrue(out.stderr.contains(culprit), "'\(culprit)' not in: \(out.stderr)", file: file, line: line)
+  }
+
+  func testPatchPrintsAResultTheDefaultModelRestores() throws {
+    let r = try result(["patch", "--clean", clean, "--corrupted", corrupted, "--answer", " Mary", "--wrong", " John", "--sweep", "resid_pre", "--normalise"])
+    XCTAssertEqual(r.kind, "patch.resid_pre")
+    XCTAssertEqual(r.shape, [4, 15])
+    XCTAssertEqual(r.metric?.answer, " Mary")
+    XCTAssertGreaterThan(try XCTUnwrap(r.metric?.clean), 2, "the default model does IOI")
+    XCTAssertLessThan(try XCTUnwrap(r.metric?.corrupted), 0)
+    // Patching the whole residual stream at the only differing position (10) in layer 0 restores
+    // the clean run exactly: score 1; position 0 (BOS) changes nothing: score 0.
+    XCTAssertEqual(try XCTUnwrap(r.values[0, 10].number), 1, accuracy: 1e-5)
+    XCTAssertEqual(try XCTUnwrap(r.values[0, 0].number), 0, accuracy: 1e-5)
+    XCTAssertEqual(r.params["clean_ids"]?.arrayValue?.count, 15)
+    XCTAssertEqual(r.model.sha256.count, 64)
+    let table = try headlab(["patch", "--clean", clean, "--corrupted", corrupted, "--answer", " Mary", "--wrong", " John", "--sweep", "attn_head_out_all_pos"])
+    XCTAssertTrue(table.stdout.hasPrefix("patch.attn_head_out_all_pos  |  logit_diff answer \" Mary\" wrong \" John\""), table.stdout)
+    XCTAssertTrue(table.stdout.contains("layer\\head"), table.stdout)
+  }
+
+  func testAtpAblateAndRelevance() throws {
+    let atp = try result(["atp", "--clean", clean, "--corrupted", corrupted, "--answer", " Mary", "--wrong", " John", "--sweep", "attn_head_out_all_pos"])
+    XCTAssertEqual(atp.kind, "atp.attn_head_out_all_pos")
+    let ablate = try result(["ablate", "--prompt", clean, "--answer", " Mary", "--wrong", " John", "--each-head", "--mode", "mean", "--reference", "ioi", "--reference-count", "60"])
+    XCTAssertEqual(ablate.shape, [4, 4])
+    XCTAssertEqual(ablate.params["mode"], "mean")
+    let set = try result(["ablate", "--prompt", clean, "--answer", " Mary", "--wrong", " John", "--heads", "0.0,1.1"])
+    XCTAssertEqual(set.shape, [])
+    let out = try headlab(["relevance", "--dataset", "induction", "--count", "4", "--method", "gradient", "--json"])
+    XCTAssertEqual(out.status, 0, out.stderr)
+    let list = try AnalysisResult.decodeList(Data(out.stdout.utf8))
+    XCTAssertEqual(list.map(\.kind), ["relevance.gradient", "relevance.gradient.normalised", "relevance.hrv"])
+    XCTAssertEqual(list[0].count, 4)
+  }
+
+  func testBadAnalysisInput() throws {
+    try assertOneLineError(["patch", "--clean", clean, "--corrupted", corrupted, "--answer", " Maryxyz", "--wrong", " John", "--sweep", "resid_pre"], naming: "is not a single token")
+    try assertOneLineError(["patch", "--clean", clean, "--corrupted", "When Mary went to the store", "--answer", " Mary", "--wrong", " John", "--sweep", "resid_pre"], naming: "align token by token")
+    try assertOneLineError(["patch", "--clean", clean, "--corrupted", corrupted, "--answer", " Mary", "--wrong", " John", "--sweep", "resid_pree"], naming: "unknown sweep 'resid_pree'")
+    try assertOneLineError(["ablate", "--prompt", clean, "--answer", " Mary", "--wrong", " John", "--heads", "4.0"], naming: "head 4.0 does not exist")
+    try assertOneLineError(["ablate", "--prompt", clean, "--answer", " Mary", "--wrong", " John", "--heads", "1.0", "--positions", "15"], naming: "position 15")
+    let empty = FileManager.default.temporaryDirectory.appendingPathComponent("headlab-empty-\(UUID().uuidString).jsonl")
+    try Data().write(to: empty)
+    defer { try? FileManager.default.removeItem(at: empty) }
+    try assertOneLineError(["relevance", "--dataset", empty.path], naming: empty.lastPathComponent)
+  }
+
+  /// A model whose weights hold a NaN gives NaN logits: the metric refuses them.
+  func testNaNLogitsAreAnError() throws {
+    let directory = try HeadLabBinary.temporaryDirectory("headlab-nan")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let tokenizer = try BPETrainer.train(texts: ["hello world, the cat sat on the mat; hello again"], vocabularySize: 270)
+    try tokenizer.write(to: directory)
+    let model = try tinyRandomModel(vocabularySize: tokenizer.vocabularySize)
+    var bias = model.parameters.tensor(.finalNormBias)
+    bias.values[0] = .nan
+    model.parameters.set(.finalNormBias, bias)
+    try CheckpointWriter.save(model, to: directory, endOfTextID: tokenizer.endOfTextID)
+    try assertOneLineError(["patch", "--model", directory.path, "--clean", "hello world", "--corrupted", "hello world", "--answer", " hello", "--wrong", ",", "--sweep", "resid_pre"], naming: "non-finite")
+  }
+}
