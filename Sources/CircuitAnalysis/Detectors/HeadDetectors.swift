@@ -68,7 +68,13 @@ public enum HeadDetectors {
       AnalysisResult(kind: kind, axes: [.layers(L), .heads(NH)], values: ResultGrid(shape: [L, NH], numbers: values),
                      params: params, model: subject.identity, elapsedMs: elapsedMilliseconds(since: start))
     }
+    // Progress units: one per sequence for each pattern detector, one per task, one per layer.
+    let units = detectors.reduce(0) { total, detector in
+      total + (detector.readsSequences ? inputs.sequences.count : detector == .successor ? inputs.successorTasks.count : L)
+    }
+    progress.start(total: units)
     for detector in detectors {
+      if progress.isCancelled { throw AnalysisError.cancelled(completed: progress.completed, total: units) }
       let start = DispatchTime.now()
       switch detector {
       case .previousToken, .duplicateToken, .induction:
