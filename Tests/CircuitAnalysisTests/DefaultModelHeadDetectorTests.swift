@@ -10,9 +10,10 @@ import XCTest
 /// papers.md section 9 says to score content heads). Prints the top heads by every score.
 ///
 /// Its static succession score stays far below 0.8 for every head (best 0.042; see the printed
-/// report): the model computes successors in MLP0 at the separator after a layer-0 head has
-/// moved the previous item there (direct logit attribution on "12, 13, 14," puts 9.4 of the 9.8
-/// logit difference on mlp0), not in a head's OV circuit. `SuccessorScoreTests` checks the score
+/// report, and E' + W_E or MLP0 without ln2 do no better): direct logit attribution on
+/// "12, 13, 14," -> " 15" vs " 14" puts 9.4 of the 9.8 logit difference on mlp0 at the final
+/// separator (12.5 of 15.0 on "January, February, March,"), so this model computes successors
+/// in its MLPs rather than in a head's OV circuit. `PlantedOVHeadTests` checks that the score
 /// finds a successor head where one exists.
 final class DefaultModelHeadDetectorTests: XCTestCase {
   struct DefaultSubject {
@@ -97,5 +98,25 @@ final class DefaultModelHeadDetectorTests: XCTestCase {
 
     let induction = try XCTUnwrap(results.first { $0.kind == "detect.induction" })
     XCTAssertGreaterThanOrEqual(induction.values.numbers.map { $0! }.max()!, 0.5, "an induction head: \(top(induction))")
+  }
+
+  /// On an IOI prompt the DLA terms sum to the logit difference, and the logit lens's last row is
+  /// the model's own prediction of the indirect object.
+  func testDirectLogitAttributionAndLensOnAnIOIPrompt() throws {
+    let d = try defaultSubject()
+    let bos = try XCTUnwrap(d.tokenizer.endOfTextID)
+    let tokens = [bos] + d.tokenizer.encode("When Mary and John went to the store, John gave a drink to")
+    let mary = try XCTUnwrap(singleToken("Mary", d.tokenizer)), john = try XCTUnwrap(singleToken("John", d.tokenizer))
+    let dla = try DirectLogitAttribution.run(d.subject, tokens: tokens, answer: mary, wrong: john)
+    let clean = try XCTUnwrap(dla[0].metric?.clean)
+    XCTAssertGreaterThan(clean, 1, "the default model prefers Mary")
+    XCTAssertEqual(dla[0].values.numbers.reduce(0.0) { $0 + $1! }, clean, accuracy: 1e-4, "DLA terms sum to the logit difference")
+    let lens = try LogitLens.run(d.subject, tokens: tokens, answer: mary, topK: 3)
+    XCTAssertEqual(lens[0].values[d.subject.layers, 2], .number(0), "Mary is the top token after the last layer")
+    XCTAssertEqual(lens[1].values[d.subject.layers, 0], .token(" Mary"))
+    XCTAssertEqual(lens[0].values[d.subject.layers, 0].number!, Double(try d.subject.model.forward([tokens]).values[mary]), accuracy: 1e-4, "the lens's last row is the logits")
+    let heads = dla[1].values.numbers.map { $0! }
+    let best = heads.indices.max { heads[$0] < heads[$1] }!
+    print("default model IOI DLA: logit diff \(String(format: "%.3f", clean)); top head \(best / d.subject.heads).\(best % d.subject.heads)=\(String(format: "%.3f", heads[best]))")
   }
 }
