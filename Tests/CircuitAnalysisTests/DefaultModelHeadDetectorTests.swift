@@ -35,15 +35,9 @@ final class DefaultModelHeadDetectorTests: XCTestCase {
     return ids.count == 1 ? ids[0] : nil
   }
 
-  /// Gould et al.'s eight tasks (papers.md section 2), days and months wrapping to their first.
-  func successorTasks(_ tokenizer: BPETokenizer) -> [SuccessorTask] {
-    let lists: [(String, [String])] = [
-      ("numbers", Lexicon.numbers), ("number_words", Lexicon.numberWords), ("ordinals", Lexicon.ordinals),
-      ("days", Lexicon.days + [Lexicon.days[0]]), ("day_prefixes", Lexicon.shortDays),
-      ("months", Lexicon.months + [Lexicon.months[0]]), ("month_prefixes", Lexicon.shortMonths), ("letters", Lexicon.letters),
-    ]
-    return lists.map { SuccessorTask(name: $0.0, tokens: $0.1.map { singleToken($0, tokenizer) }) }
-      .filter { task in zip(task.tokens, task.tokens.dropFirst()).contains { $0 != nil && $1 != nil } }
+  /// Gould et al.'s eight tasks (papers.md section 2) as the dataset layer builds them.
+  func successorTasks(_ tokenizer: BPETokenizer) throws -> [SuccessorTask] {
+    try SuccessorTokenSets(tokenizer: tokenizer).successorTasks
   }
 
   /// [BOS] + r + r, r `half` seeded random ids (not BOS), `count` rows. The default model was
@@ -72,7 +66,7 @@ final class DefaultModelHeadDetectorTests: XCTestCase {
     let d = try defaultSubject()
     let bos = try XCTUnwrap(d.tokenizer.endOfTextID)
     let sequences = repeatedTokens(count: 10, half: 25, vocabulary: d.subject.config.vocabularySize, bos: bos, seed: 12)
-    let tasks = successorTasks(d.tokenizer)
+    let tasks = try successorTasks(d.tokenizer)
     let names = Lexicon.names.compactMap { singleToken($0, d.tokenizer) }
     XCTAssertGreaterThanOrEqual(tasks.count, 6, "successor tasks with a single-token pair")
     XCTAssertGreaterThanOrEqual(names.count, 20, "single-token names")

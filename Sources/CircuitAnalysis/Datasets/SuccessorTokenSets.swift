@@ -20,7 +20,13 @@ public struct SuccessorTokenSets: Equatable, Sendable {
     public let tokens: [Int]
     /// The consecutive pairs with both sides one token.  [pairs]
     public let pairs: [SuccessorPair]
+    /// Every item in list order (cyclic lists repeat their first item at the end), nil where
+    /// the word is not one token: the form the successor score reads.  [items (+1)]
+    public let sequence: [Int?]
   }
+
+  /// The tasks as the successor score (`HeadDetector.successor`) takes them.
+  public var successorTasks: [SuccessorTask] { tasks.map { SuccessorTask(name: $0.name, tokens: $0.sequence) } }
 
   /// Tasks in `SuccessorKind` order; a task whose pairs were all filtered out is left out.
   public let tasks: [Task]
@@ -49,7 +55,7 @@ public struct SuccessorTokenSets: Equatable, Sendable {
       if pairs.isEmpty {
         filtered.append(FilteredItem(list: kind.rawValue, item: "(task)", reason: "has no pair of single-token items"))
       } else {
-        tasks.append(Task(name: kind.rawValue, tokens: words.map(\.id), pairs: pairs))
+        tasks.append(Task(name: kind.rawValue, tokens: words.map(\.id), pairs: pairs, sequence: sequence.map { ids[$0] }))
       }
     }
     guard !tasks.isEmpty else {
