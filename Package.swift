@@ -33,7 +33,7 @@ let package = Package(
     .executableTarget(
       name: "headlab",
       dependencies: [
-        "TransformerEngine", "Tokenizers", "ModelTraining", "CircuitAnalysis",
+        "TransformerEngine", "Tokenizers", "ModelTraining", "CircuitAnalysis", "Corpus",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -10,7 +10,7 @@ struct HeadLab: ParsableCommand {
       With no subcommand, headlab opens the model given by --model (default: the embedded model) \
       and prints its summary and a greedy completion.
       """,
-    subcommands: [Run.self, Forward.self, Tokenize.self, Info.self, Patch.self, Attribution.self, Ablate.self, Relevance.self, Train.self, Bench.self],
+    subcommands: [Run.self, Forward.self, Tokenize.self, Info.self, Patch.self, Attribution.self, Ablate.self, Lens.self, DirectAttribution.self, Detect.self, Relevance.self, Train.self, Bench.self],
     defaultSubcommand: Run.self)
 }
 

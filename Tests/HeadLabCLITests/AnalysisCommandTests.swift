@@ -61,6 +61,25 @@ final class AnalysisCommandTests: XCTestCase {
     XCTAssertEqual(list[0].count, 4)
   }
 
+  func testLensDLAAndDetect() throws {
+    let out = try headlab(["lens", "--prompt", clean, "--answer", " Mary", "--json"])
+    XCTAssertEqual(out.status, 0, out.stderr)
+    let lens = try AnalysisResult.decodeList(Data(out.stdout.utf8))
+    XCTAssertEqual(lens.first?.kind, "lens")
+    XCTAssertEqual(lens.first?.values[4, 2].number, 0, "the default model ranks Mary first at the end")
+    let dlaOut = try headlab(["dla", "--prompt", clean, "--answer", " Mary", "--wrong", " John", "--json"])
+    XCTAssertEqual(dlaOut.status, 0, dlaOut.stderr)
+    let dla = try XCTUnwrap(try AnalysisResult.decodeList(Data(dlaOut.stdout.utf8)).first { $0.kind == "dla" })
+    let total = dla.values.numbers.map { $0! }.reduce(0, +)
+    XCTAssertEqual(total, try XCTUnwrap(dla.metric?.clean), accuracy: 1e-4, "the terms sum to the logit difference")
+    let detectOut = try headlab(["detect", "--detector", "induction", "--detector", "previous_token", "--json"])
+    XCTAssertEqual(detectOut.status, 0, detectOut.stderr)
+    let detected = try AnalysisResult.decodeList(Data(detectOut.stdout.utf8))
+    XCTAssertEqual(detected.map(\.kind), ["detect.induction", "detect.previous_token"])
+    XCTAssertGreaterThanOrEqual(detected[0].values.numbers.compactMap { $0 }.max() ?? 0, 0.5)
+    try assertOneLineError(["detect", "--detector", "inductoin"], naming: "unknown detector 'inductoin'")
+  }
+
   func testBadAnalysisInput() throws {
     try assertOneLineError(["patch", "--clean", clean, "--corrupted", corrupted, "--answer", " Maryxyz", "--wrong", " John", "--sweep", "resid_pre"], naming: "is not a single token")
     try assertOneLineError(["patch", "--clean", clean, "--corrupted", "When Mary went to the store", "--answer", " Mary", "--wrong", " John", "--sweep", "resid_pre"], naming: "align token by token")

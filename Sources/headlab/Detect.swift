@@ -1,0 +1,74 @@
+import ArgumentParser
+import CircuitAnalysis
+import Corpus
+import Foundation
+
+/// `headlab detect`: head-role detectors, one [L,NH] result per detector.
+struct Detect: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Head detectors: previous-token, duplicate-token, induction (TransformerLens detect_head), attention sink, successor, copy and negative copy.",
+    discussion: "The attention-pattern detectors read repeated random tokens [BOS] + r + r; the successor score reads Gould et al.'s token sets and the copy scores the single-token names, through the effective embedding MLP0(ln2(W_E)).")
+
+  @OptionGroup var modelOptions: ModelOptions
+
+  @Option(name: .long, help: "A detector (repeatable): \(HeadDetector.allCases.map(\.rawValue).joined(separator: ", ")). Default: all.")
+  var detector: [String] = []
+
+  @Option(name: .long, help: "Seed of the repeated random tokens.")
+  var seed: UInt64 = 0
+
+  @Option(name: .long, help: "Sequences of repeated random tokens.")
+  var count: Int = 10
+
+  @Option(name: .long, help: "Length of r in [BOS] + r + r.")
+  var length: Int = 25
+
+  @Option(name: .customLong("error-measure"), help: "mul (default) or abs, as TransformerLens's detect_head.")
+  var errorMeasure: String = "mul"
+
+  @Flag(name: .customLong("include-bos"), help: "Score attention to BOS too (default: excluded, as for content heads).")
+  var includeBOS = false
+
+  @Flag(name: .customLong("exclude-current-token"), help: "Ignore attention to the current token.")
+  var excludeCurrentToken = false
+
+  @Flag(name: .customLong("add-token-embedding"), help: "Effective embedding W_E + MLP0(ln2(W_E)) instead of MLP0(ln2(W_E)).")
+  var addTokenEmbedding = false
+
+  @OptionGroup var output: ResultOutput
+
+  func validate() throws {
+    if count < 1 { throw ValidationError("--count must be at least 1, got \(count)") }
+    if length < 2 { throw ValidationError("--length must be at least 2, got \(length)") }
+  }
+
+  func run() throws {
+    try reportingErrors {
+      let detectors = try (detector.isEmpty ? HeadDetector.allCases.map(\.rawValue) : detector).map { name -> HeadDetector in
+        guard let d = HeadDetector(rawValue: name) else {
+          throw AnalysisError.unknownName(kind: "detector", name: name, known: HeadDetector.allCases.map(\.rawValue))
+        }
+        return d
+      }
+      guard let measure = PatternScoring.ErrorMeasure(rawValue: errorMeasure) else {
+        throw AnalysisError.unknownName(kind: "error measure", name: errorMeasure, known: PatternScoring.ErrorMeasure.allCases.map(\.rawValue))
+      }
+      let loaded = try modelOptions.load()
+      let subject = try loaded.subject(name: modelOptions.model)
+      let induction = try InductionDataset(count: count, seed: seed, length: length).build(tokenizer: loaded.tokenizer)
+      // The induction dataset's clean prompts are [BOS] + r + r without r's last token: add it back.
+      let sequences = induction.pairs.map { $0.clean + [$0.answer] }
+      let names = Lexicon.names.compactMap { name -> Int? in
+        let ids = loaded.tokenizer.encode(" " + name, prependBOS: false)
+        return ids.count == 1 ? ids[0] : nil
+      }
+      let inputs = HeadDetectorInputs(
+        sequences: sequences, successorTasks: try SuccessorTokenSets(tokenizer: loaded.tokenizer).successorTasks, copyTokens: Array(Set(names)).sorted(),
+        scoring: PatternScoring(errorMeasure: measure, excludeBOS: !includeBOS, excludeCurrentToken: excludeCurrentToken),
+        addingTokenEmbedding: addTokenEmbedding)
+      var results = try HeadDetectors.run(subject, detectors: detectors, inputs: inputs)
+      for i in results.indices { results[i].params["seed"] = .integer(Int(seed)) }
+      try output.print(results)
+    }
+  }
+}
