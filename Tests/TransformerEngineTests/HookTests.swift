@@ -3,13 +3,14 @@ import TransformerEngine
 import XCTest
 
 final class HookTests: XCTestCase {
-  /// Every site but the opt-in `hook_result` (which switches attention's output projection to a
-  /// per-head sum, equal only to float rounding; tested below).
+  /// Every site but the opt-in ones (`hook_result` switches attention's output projection to a
+  /// per-head sum, equal only to float rounding, tested below; the per-head attention inputs
+  /// run ln1 per head, tested in EngineAnalysisHookTests).
   func testIdentityHooksLeaveLogitsBitIdentical() throws {
     let model = try tinyRandomModel()
     let tokens = [[1, 5, 9, 2, 7], [3, 3, 8, 0, 22]]
     let plain = try model.forward(tokens, logits: .all)
-    let every = HookSite.allSites(layers: model.config.layers).filter { $0.point != .result }.map { Hook($0) { _, _ in } }
+    let every = HookSite.allSites(layers: model.config.layers).filter { !$0.point.isOptIn }.map { Hook($0) { _, _ in } }
     let hooked = try model.withHooks(every) { try model.forward(tokens, logits: .all) }
     XCTAssertEqual(plain.values, hooked.values)
   }
@@ -40,7 +41,8 @@ final class HookTests: XCTestCase {
     let (_, cache) = try model.runWithCache([[1, 2, 3]])
     XCTAssertNil(cache["blocks.0.attn.hook_result"])
     XCTAssertNotNil(cache["blocks.0.attn.hook_z"])
-    XCTAssertEqual(cache.sites.count, HookSite.allSites(layers: 2).count - 2)
+    XCTAssertEqual(cache.sites.count, HookSite.allSites(layers: 2).filter { !$0.point.isOptIn }.count)
+    XCTAssertEqual(HookSite.allSites(layers: 2).filter(\.point.isOptIn).count, 2 * 6, "result, attn_in, q/k/v_input, mlp_in per layer")
     XCTAssertEqual(cache["unembed.hook_out"]!.shape, [1, 1, 23])
   }
 
@@ -89,12 +91,15 @@ final class HookTests: XCTestCase {
 
   func testHookShapesFollowTransformerLens() throws {
     let model = try tinyRandomModel()
-    let (_, cache) = try model.runWithCache([[1, 2, 3], [4, 5, 6]], sites: Set(HookSite.allSites(layers: 2)))
+    // Every site but the per-head attention inputs (they refuse ln1 hooks at the same layer).
+    let sites = HookSite.allSites(layers: 2).filter { !$0.point.isAttentionInput }
+    let (_, cache) = try model.runWithCache([[1, 2, 3], [4, 5, 6]], sites: Set(sites))
     XCTAssertEqual(cache["blocks.1.attn.hook_q"]!.shape, [2, 3, 2, 8])
     XCTAssertEqual(cache["blocks.1.attn.hook_pattern"]!.shape, [2, 2, 3, 3])
     XCTAssertEqual(cache["blocks.1.attn.hook_result"]!.shape, [2, 3, 2, 16])
     XCTAssertEqual(cache["blocks.0.ln1.hook_scale"]!.shape, [2, 3, 1])
     XCTAssertEqual(cache["blocks.0.mlp.hook_pre"]!.shape, [2, 3, 64])
+    XCTAssertEqual(cache["blocks.0.hook_mlp_in"]!.shape, [2, 3, 16])
     XCTAssertEqual(cache["ln_final.hook_normalized"]!.shape, [2, 3, 16])
   }
 }

@@ -5,8 +5,9 @@ public struct HookSite: Hashable, Comparable, Sendable, CustomStringConvertible 
   /// suffixes. The order is the order in which the forward pass reaches them.
   public enum Point: Int, CaseIterable, Sendable {
     case embed, posEmbed
-    case residPre, ln1Scale, ln1Normalized, q, k, v, attnScores, pattern, z, result, attnOut
-    case residMid, ln2Scale, ln2Normalized, mlpPre, mlpPost, mlpOut, residPost
+    case residPre, attnIn, qInput, kInput, vInput
+    case ln1Scale, ln1Normalized, q, k, v, attnScores, pattern, z, result, attnOut
+    case residMid, mlpIn, ln2Scale, ln2Normalized, mlpPre, mlpPost, mlpOut, residPost
     case finalScale, finalNormalized
     case unembedIn, unembedOut
 
@@ -16,6 +17,10 @@ public struct HookSite: Hashable, Comparable, Sendable, CustomStringConvertible 
       case .embed: return "hook_embed"
       case .posEmbed: return "hook_pos_embed"
       case .residPre: return "hook_resid_pre"
+      case .attnIn: return "hook_attn_in"
+      case .qInput: return "hook_q_input"
+      case .kInput: return "hook_k_input"
+      case .vInput: return "hook_v_input"
       case .ln1Scale: return "ln1.hook_scale"
       case .ln1Normalized: return "ln1.hook_normalized"
       case .q: return "attn.hook_q"
@@ -27,6 +32,7 @@ public struct HookSite: Hashable, Comparable, Sendable, CustomStringConvertible 
       case .result: return "attn.hook_result"
       case .attnOut: return "hook_attn_out"
       case .residMid: return "hook_resid_mid"
+      case .mlpIn: return "hook_mlp_in"
       case .ln2Scale: return "ln2.hook_scale"
       case .ln2Normalized: return "ln2.hook_normalized"
       case .mlpPre: return "mlp.hook_pre"
@@ -39,6 +45,28 @@ public struct HookSite: Hashable, Comparable, Sendable, CustomStringConvertible 
       case .unembedOut: return "unembed.hook_out"
       }
     }
+
+    /// Points materialised only when hooked (TransformerLens needs a config flag for each:
+    /// `use_attn_result`, `use_attn_in`, `use_split_qkv_input`, `use_hook_mlp_in`), so the plain
+    /// forward pass never pays for them. `runWithCache(sites: nil)` leaves them out.
+    public var isOptIn: Bool {
+      switch self {
+      case .result, .attnIn, .qInput, .kInput, .vInput, .mlpIn: return true
+      default: return false
+      }
+    }
+
+    /// The per-head copies of the residual stream that feed attention (TransformerLens
+    /// `use_attn_in` / `use_split_qkv_input`): hooking any of them runs ln1 per head.
+    public var isAttentionInput: Bool {
+      switch self {
+      case .attnIn, .qInput, .kInput, .vInput: return true
+      default: return false
+      }
+    }
+
+    /// `hook_attn_in`, `hook_q_input`, `hook_k_input`, `hook_v_input`, in forward order.
+    public static let attentionInputs: [Point] = [.attnIn, .qInput, .kInput, .vInput]
 
     /// Whether the point belongs to a block (and so needs a layer index).
     public var isPerLayer: Bool {
@@ -89,7 +117,7 @@ public struct HookSite: Hashable, Comparable, Sendable, CustomStringConvertible 
     throw EngineError.unknownHook(name: name, suggestion: HookSite.closest(to: name, among: all.map(\.name)))
   }
 
-  /// Every site of a model with `layers` blocks, in forward order.
+  /// Every site of a model with `layers` blocks, in forward order, the opt-in ones included.
   public static func allSites(layers: Int) -> [HookSite] {
     var sites = [HookSite(.embed), HookSite(.posEmbed)]
     for l in 0..<layers {
@@ -107,7 +135,7 @@ public struct HookSite: Hashable, Comparable, Sendable, CustomStringConvertible 
     case .ln1Scale, .ln2Scale, .finalScale: return [B, T, 1]
     case .q, .k, .v, .z: return [B, T, NH, HS]
     case .attnScores, .pattern: return [B, NH, T, T]
-    case .result: return [B, T, NH, C]
+    case .result, .attnIn, .qInput, .kInput, .vInput: return [B, T, NH, C]
     case .mlpPre, .mlpPost: return [B, T, config.mlpDim]
     case .unembedOut: return [B, T, config.vocabularySize]
     default: return [B, T, C]

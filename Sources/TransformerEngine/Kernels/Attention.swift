@@ -130,3 +130,16 @@ public func applyHeadGates(z: UnsafeMutablePointer<Float>, gates: [Float], layer
     }
   }
 }
+
+/// scores[B,NH,T,T]: keys at or past each row's real length are set to -inf (they then get
+/// pattern 0), for a right-padded batch whose row b holds `lengths[b]` real tokens. Queries at
+/// padded positions keep the row's real keys (they are not read by anything real: causal
+/// attention already hides them from the real queries before them).
+public func maskPaddedKeys(scores: UnsafeMutablePointer<Float>, lengths: [Int], NH: Int, T: Int) {
+  for (b, n) in lengths.enumerated() where n < T {
+    for h in 0..<NH {
+      let s = scores + (b * NH + h) * T * T
+      for t in 0..<T { (s + t * T + n).update(repeating: -.infinity, count: T - n) }
+    }
+  }
+}

@@ -10,7 +10,8 @@ public struct GradientResult: Sendable {
   public let logits: Tensor
   /// ∂value/∂activation at each requested hook site, in the site's TransformerLens shape.
   public let activationGradients: ActivationCache
-  /// ∂value/∂gate [L, NH], when head gates were active.
+  /// ∂value/∂gate when head gates were active, in the gates' shape: [L, NH] for shared gates
+  /// (summed over rows), [B, L, NH] for row-wise gates (each row's own).
   public let headGateGradient: Tensor?
 }
 
@@ -20,19 +21,47 @@ public typealias Objective = (Tensor) throws -> (value: Float, gradient: Tensor)
 extension TransformerModel {
   /// Runs forward then backward. Parameter gradients are *added* into `parameterGradients`
   /// (zero it first) when given. Hooks active during the forward pass are treated as the identity
-  /// by the backward pass (gradients pass through a replaced activation unchanged).
+  /// by the backward pass (gradients pass through a replaced activation unchanged). Gradients are
+  /// not computed at the per-head attention inputs nor at `hook_mlp_in`, and hooking a per-head
+  /// attention input during `gradients` is refused (ln1 then runs per head, which the backward
+  /// pass does not undo).
   public func gradients(
     _ tokens: [[Int]], logits selection: LogitPositions = .last, sites: Set<HookSite> = [],
     parameterGradients: ParameterStore? = nil, objective: Objective
   ) throws -> GradientResult {
-    let (logits, ws, positions) = try forward(tokens, logits: selection, keepsAllLayers: true)
+    try gradients(.tokens(tokens), lengths: nil, logits: selection, sites: sites,
+                  parameterGradients: parameterGradients, objective: objective)
+  }
+
+  /// `gradients` through a right-padded batch (see `PaddedBatch`): padded keys are masked in the
+  /// forward pass, so nothing real depends on the padding and its gradients are those of the
+  /// rows run alone; activation gradients keep [B,T,...] with the padding included.
+  public func gradients(
+    _ batch: PaddedBatch, logits selection: LogitPositions = .last, sites: Set<HookSite> = [],
+    parameterGradients: ParameterStore? = nil, objective: Objective
+  ) throws -> GradientResult {
+    try gradients(.tokens(batch.tokens), lengths: batch.lengths, logits: selection, sites: sites,
+                  parameterGradients: parameterGradients, objective: objective)
+  }
+
+  func gradients(
+    _ start: PassStart, lengths: [Int]?, logits selection: LogitPositions, sites: Set<HookSite>,
+    parameterGradients: ParameterStore?, objective: Objective
+  ) throws -> GradientResult {
+    if let site = sites.sorted().first(where: { $0.point.isAttentionInput || $0.point == .mlpIn }) {
+      throw EngineError.unsupportedHooks("gradients at \(site.name) are not computed")
+    }
+    let (logits, ws, positions) = try forward(start, lengths: lengths, logits: selection, keepsAllLayers: true)
+    if let l = ws.attentionInputHooked.firstIndex(of: true) {
+      throw EngineError.unsupportedHooks("gradients through per-head attention inputs (hooked at layer \(l)) are not computed")
+    }
     let (value, dlogits) = try objective(logits)
     guard dlogits.shape == logits.shape, dlogits.values.count == logits.values.count else {
       throw EngineError.invalidConfig("objective gradient has shape \(dlogits.shape), logits have \(logits.shape)")
     }
     let recorder = GradientRecorder(wanted: sites, config: config, B: ws.B, T: ws.T)
     if sites.contains(HookSite(.unembedOut)) { recorder.cache[HookSite(.unembedOut)] = dlogits }
-    var gateGradient = headGates.map { _ in Tensor(shape: [config.layers, config.heads]) }
+    var gateGradient = headGates.map { Tensor(shape: $0.shape) }
     dlogits.values.withUnsafeBufferPointer { d in
       backward(ws, dlogits: d.baseAddress!, positions: positions, grads: parameterGradients,
                recorder: recorder, gateGradient: &gateGradient)
@@ -42,10 +71,10 @@ extension TransformerModel {
 
   /// Reverse pass over the activations left in `ws`. Each step undoes one forward step.
   func backward(
-    _ ws: Workspace, dlogits: UnsafePointer<Float>, positions: [Int], grads: ParameterStore?,
+    _ ws: Workspace, dlogits: UnsafePointer<Float>, positions: RowPositions, grads: ParameterStore?,
     recorder: GradientRecorder, gateGradient: inout Tensor?
   ) {
-    let B = ws.B, T = ws.T, N = B * T, P = positions.count
+    let B = ws.B, T = ws.T, N = B * T, P = positions.P
     let C = config.modelDim, NH = config.heads, HS = config.headDim, M = config.mlpDim, V = config.vocabularySize
     let p = parameters
     // Parameter gradients are skipped entirely when the caller wants none (g nil).
@@ -59,7 +88,7 @@ extension TransformerModel {
     let unembedding = config.tiedEmbeddings ? TokenOrUnembedding.token : .unembedding
     let wU = p.pointer(unembedding.name), dwU = g?.pointer(unembedding.name)
     let dfinal = buffers.final
-    if P == T && positions == Array(0..<T) {
+    if positions.isEveryPosition {
       unembedBackward(dinput: dfinal, dunembedding: dwU, dlogits: dlogits, input: ws.finalOut, unembedding: wU, R: N, C: C, V: V)
     } else {
       let rows = ws.finalRows(at: positions, C: C)  // finalOut gathered at positions [B,P,C]
@@ -68,7 +97,7 @@ extension TransformerModel {
         drows.withUnsafeMutableBufferPointer { dr in
           unembedBackward(dinput: dr.baseAddress!, dunembedding: dwU, dlogits: dlogits, input: r.baseAddress!, unembedding: wU, R: B * P, C: C, V: V)
           for b in 0..<B {
-            for (i, t) in positions.enumerated() {
+            for (i, t) in positions.rows[b].enumerated() {
               let dst = dfinal + (b * T + t) * C
               residualForward(out: dst, dst, dr.baseAddress! + (b * P + i) * C, N: C)
             }
@@ -83,7 +112,7 @@ extension TransformerModel {
                       mean: ws.finalMean, scale: ws.finalScale, N: N, C: C, dscale: dscale)
     recorder.record(HookSite(.finalScale), dscale)
 
-    for l in stride(from: config.layers - 1, through: 0, by: -1) {
+    for l in stride(from: config.layers - 1, through: ws.firstLayer, by: -1) {
       let a = ws.blocks[l]
       func w(_ name: BlockParameter) -> UnsafeMutablePointer<Float> { p.pointer(.block(l, name)) }
       func dw(_ name: BlockParameter) -> UnsafeMutablePointer<Float>? { g?.pointer(.block(l, name)) }
@@ -101,7 +130,8 @@ extension TransformerModel {
       linearBackward(dinp: dln, dweight: dw(.mlpInWeight), dbias: dw(.mlpInBias),
                      dout: dmlpPre, input: a.ln2Out, weight: w(.mlpInWeight), N: N, IC: C, OC: M)
       recorder.recordTimesWeight(.block(l, .ln2Normalized), dln, w(.ln2Weight))
-      layerNormBackward(dinp: dresid, dweight: dw(.ln2Weight), dbias: dw(.ln2Bias), dout: dln, input: a.residMid,
+      let ln2Input = ws.mlpInHooked[l] ? a.mlpIn : a.residMid
+      layerNormBackward(dinp: dresid, dweight: dw(.ln2Weight), dbias: dw(.ln2Bias), dout: dln, input: ln2Input,
                         weight: w(.ln2Weight), mean: a.ln2Mean, scale: a.ln2Scale, N: N, C: C, dscale: dscale)
       recorder.record(.block(l, .ln2Scale), dscale)
       recorder.record(.block(l, .residMid), dresid)
@@ -113,12 +143,13 @@ extension TransformerModel {
       linearBackward(dinp: dz, dweight: dw(.attnOutWeight), dbias: dw(.attnOutBias),
                      dout: dresid, input: a.z, weight: w(.attnOutWeight), N: N, IC: C, OC: C)
       if let gates = headGates {
-        // In the forward pass this was: z_gated = z · gate[l,h].
+        // In the forward pass this was: z_gated = z · gate[l,h] (gate[b,l,h] for row-wise gates).
         for n in 0..<N {
+          let row = gateRow(n / T, layer: l)
           for h in 0..<NH {
             let zh = a.zUngated + (n * NH + h) * HS, dzh = dz + (n * NH + h) * HS
-            gateGradient!.values[l * NH + h] += vdot(zh, dzh, count: HS)
-            let gate = gates.values[l * NH + h]
+            gateGradient!.values[row * NH + h] += vdot(zh, dzh, count: HS)
+            let gate = gates.values[row * NH + h]
             for d in 0..<HS { dzh[d] *= gate }
           }
         }
@@ -141,7 +172,8 @@ extension TransformerModel {
       recorder.record(.block(l, .residPre), dresid)
     }
 
-    // resid_pre[0] = embed + pos_embed.
+    // resid_pre[0] = embed + pos_embed (a pass started at a later block has no embedding).
+    guard ws.firstLayer == 0 else { return }
     recorder.record(HookSite(.embed), dresid)
     recorder.record(HookSite(.posEmbed), dresid)
     if let g {

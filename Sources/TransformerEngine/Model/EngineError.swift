@@ -11,6 +11,7 @@ public enum EngineError: Error, Equatable, LocalizedError, CustomStringConvertib
   case hookChangedShape(hook: String, expected: [Int], got: [Int])
   case badLogitPosition(Int, positions: Int)
   case cancelled
+  case unsupportedHooks(String)
 
   public var description: String {
     switch self {
@@ -29,6 +30,7 @@ public enum EngineError: Error, Equatable, LocalizedError, CustomStringConvertib
     case .badLogitPosition(let p, let n):
       return "logit position \(p) is outside the prompt's \(n) positions"
     case .cancelled: return "cancelled"
+    case .unsupportedHooks(let message): return "unsupported hook combination: \(message)"
     }
   }
   public var errorDescription: String? { description }

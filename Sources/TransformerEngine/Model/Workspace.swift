@@ -19,6 +19,7 @@ final class Workspace {
     let zUngated: UnsafeMutablePointer<Float>           // [B,T,NH,HS], before head gates (only used with gates)
     let attnOut: UnsafeMutablePointer<Float>            // [B,T,C]
     let residMid: UnsafeMutablePointer<Float>           // [B,T,C]
+    let mlpIn: UnsafeMutablePointer<Float>              // [B,T,C], ln2's input when hook_mlp_in is hooked
     let ln2Mean, ln2Scale: UnsafeMutablePointer<Float>  // [B,T]
     let ln2Out: UnsafeMutablePointer<Float>             // [B,T,C]
     let mlpPre, mlpPost: UnsafeMutablePointer<Float>    // [B,T,M]
@@ -32,11 +33,23 @@ final class Workspace {
   let finalMean, finalScale: UnsafeMutablePointer<Float>  // [B,T]
   let finalOut: UnsafeMutablePointer<Float>               // [B,T,C]
 
+  /// Per pass: each row's real length in a right-padded batch (nil: no padding).
+  var lengths: [Int]?
+  /// Per pass: the first block run (0, or l for a pass started at block l's input).
+  var firstLayer = 0
+  /// Per pass, per layer: whether ln2 read `blocks[l].mlpIn` (hook_mlp_in was hooked) rather
+  /// than `residMid`, and whether ln1 ran per head (an attention-input site was hooked, so the
+  /// ln1 buffers were not filled and the backward pass cannot run).
+  var mlpInHooked: [Bool]
+  var attentionInputHooked: [Bool]
+
   init(config: ModelConfig, B: Int, T: Int, keepsAllLayers: Bool) {
     self.config = config
     self.B = B
     self.T = T
     self.keepsAllLayers = keepsAllLayers
+    mlpInHooked = Array(repeating: false, count: config.layers)
+    attentionInputHooked = Array(repeating: false, count: config.layers)
     let C = config.modelDim, NH = config.heads, M = config.mlpDim, N = B * T
     var storage: [UnsafeMutablePointer<Float>] = []
     func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
@@ -53,7 +66,7 @@ final class Workspace {
     func makeBlock() -> Block {
       Block(ln1Mean: buffer(N), ln1Scale: buffer(N), ln1Out: buffer(N * C), qkv: buffer(N * 3 * C),
             scores: buffer(B * NH * T * T), pattern: buffer(B * NH * T * T), z: buffer(N * C), zUngated: buffer(N * C),
-            attnOut: buffer(N * C), residMid: buffer(N * C), ln2Mean: buffer(N), ln2Scale: buffer(N),
+            attnOut: buffer(N * C), residMid: buffer(N * C), mlpIn: buffer(N * C), ln2Mean: buffer(N), ln2Scale: buffer(N),
             ln2Out: buffer(N * C), mlpPre: buffer(N * M), mlpPost: buffer(N * M), mlpOut: buffer(N * C))
     }
     if keepsAllLayers {
@@ -73,13 +86,14 @@ final class Workspace {
     for p in storage { p.deallocate() }
   }
 
-  /// finalOut rows at `positions` of every batch row, as [B, P, C].
-  func finalRows(at positions: [Int], C: Int) -> [Float] {
-    var rows = [Float](repeating: 0, count: B * positions.count * C)
+  /// finalOut rows at each row's positions, as [B, P, C].
+  func finalRows(at positions: RowPositions, C: Int) -> [Float] {
+    let P = positions.P
+    var rows = [Float](repeating: 0, count: B * P * C)
     rows.withUnsafeMutableBufferPointer { r in
       for b in 0..<B {
-        for (i, t) in positions.enumerated() {
-          (r.baseAddress! + (b * positions.count + i) * C).update(from: finalOut + (b * T + t) * C, count: C)
+        for (i, t) in positions.rows[b].enumerated() {
+          (r.baseAddress! + (b * P + i) * C).update(from: finalOut + (b * T + t) * C, count: C)
         }
       }
     }
