@@ -14,9 +14,10 @@ final class PatchingInvariantTests: XCTestCase {
     try PromptPairBatch(clean: c, corrupted: k, answer: 7, wrong: 12, tokenText: subject.tokenText)
   }
 
-  /// Patching the clean run into itself gives the clean metric in every cell within 1e-6, for
-  /// every sweep and both directions. (Not bit-exact across the rows of a stacked batch: OpenBLAS
-  /// computes the edge rows of a tall product with other micro-kernels; measured 2.4e-7 apart.)
+  /// Patching the clean run into itself gives the clean metric in every cell within 1e-6
+  /// relative, for every sweep and both directions. Not bit-exact: the baseline runs one prompt
+  /// through the engine's few-row kernels while stacked variants go through OpenBLAS, whose
+  /// tall products also round their edge rows differently; measured up to 3.1e-7 relative.
   func testPatchingARunIntoItselfGivesItsMetric() throws {
     let same = try pair(clean, clean)
     for sweep in PatchingSweep.allCases {
@@ -24,7 +25,7 @@ final class PatchingInvariantTests: XCTestCase {
         let r = try ActivationPatching.sweep(sweep, subject: subject, pair: same, direction: direction)
         let clean = try XCTUnwrap(r.metric?.clean)
         let values = r.values.numbers.map { $0! }
-        for v in values { XCTAssertEqual(v, clean, accuracy: 1e-6, sweep.rawValue) }
+        for v in values { XCTAssertEqual(v, clean, accuracy: 1e-6 * abs(clean), sweep.rawValue) }
         XCTAssertEqual(r.shape, r.values.shape)
         XCTAssertTrue(r.complete)
       }

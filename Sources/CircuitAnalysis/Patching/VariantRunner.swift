@@ -37,6 +37,10 @@ struct VariantRunner {
 
   /// The metric of every prompt row of every variant, [variants][B]; nil for the variants a
   /// cancellation left unrun. Progress advances by one per variant.
+  ///
+  /// Variants are grouped by the first layer they edit: a variant whose edits all lie in blocks
+  /// ≥ l starts from the target run's cached `resid_pre` of layer l (the run up to layer l is
+  /// the unpatched one), so a patch at layer l costs only the blocks from l on.
   func run(_ variants: [[ActivationEdit]], progress: AnalysisProgress) throws -> [[Double]?] {
     var out = [[Double]?](repeating: nil, count: variants.count)
     let perPass = max(1, tokenRowsPerPass / max(1, B * T))
@@ -49,20 +53,50 @@ struct VariantRunner {
         return try edit.selector.spans(site: edit.site, T: T, config: subject.config)
       }
     }
+    // The first block each variant touches (nil: it edits the embedding, so it runs from tokens).
+    let startLayers: [Int?] = variants.map { edits in
+      edits.isEmpty ? subject.layers : edits.map { $0.site.layer ?? -1 }.min().flatMap { $0 < 0 ? nil : $0 }
+    }
+    let residuals = try cachedResidualStream(layers: Set(startLayers.compactMap { $0 }))
+    let order = variants.indices.sorted { (startLayers[$0] ?? -1, $0) < (startLayers[$1] ?? -1, $1) }
     var start = 0
-    while start < variants.count {
-      if progress.isCancelled { return out }
-      let end = min(variants.count, start + perPass)
-      let chunk = Array(start..<end)
-      let stacked = Array(chunk.map { _ in tokens }.joined())
-      let hooks = makeHooks(variants: chunk.map { variants[$0] }, spans: chunk.map { spans[$0] })
-      let logits = try subject.model.withHooks(hooks) { try subject.model.forward(stacked, logits: logitSelection) }
-      let values = try metric.tiled(chunk.count).perRow(logits)
-      for (slot, v) in chunk.enumerated() { out[v] = Array(values[(slot * B)..<((slot + 1) * B)]) }
-      progress.advance(by: chunk.count)
-      start = end
+    do {
+      try subject.model.withCancellation({ progress.isCancelled }) {
+        while start < order.count {
+          if progress.isCancelled { return }
+          let layer = startLayers[order[start]]
+          var end = start
+          while end < order.count, end - start < perPass, startLayers[order[end]] == layer { end += 1 }
+          let chunk = Array(order[start..<end])
+          let hooks = makeHooks(variants: chunk.map { variants[$0] }, spans: chunk.map { spans[$0] })
+          let logits = try subject.model.withHooks(hooks) { () -> Tensor in
+            guard let layer else {
+              return try subject.model.forward(Array(chunk.map { _ in tokens }.joined()), logits: logitSelection)
+            }
+            let residual = residuals[layer]!  // [B,T,C]
+            let stacked = Tensor(shape: [chunk.count * B] + residual.shape.dropFirst(), values: Array([[Float]](repeating: residual.values, count: chunk.count).joined()))
+            return try subject.model.forward(fromLayer: layer, residual: stacked, logits: logitSelection)
+          }
+          let values = try metric.tiled(chunk.count).perRow(logits)
+          for (slot, v) in chunk.enumerated() { out[v] = Array(values[(slot * B)..<((slot + 1) * B)]) }
+          progress.advance(by: chunk.count)
+          start = end
+        }
+      }
+    } catch EngineError.cancelled {
+      return out
     }
     return out
+  }
+
+  /// The target run's residual stream entering each of `layers` ([B,T,C] each; layer L is the
+  /// input of ln_final).
+  private func cachedResidualStream(layers: Set<Int>) throws -> [Int: Tensor] {
+    guard !layers.isEmpty else { return [:] }
+    let L = subject.layers
+    let sites = Set(layers.map { $0 == L ? HookSite.block(L - 1, .residPost) : HookSite.block($0, .residPre) })
+    let (_, cache) = try subject.model.runWithCache(tokens, sites: sites)
+    return Dictionary(uniqueKeysWithValues: layers.map { l in (l, cache[l == L ? HookSite.block(L - 1, .residPost) : HookSite.block(l, .residPre)]!) })
   }
 
   /// One hook per patched site, writing each variant's edits into its own rows.
