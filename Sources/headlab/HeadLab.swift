@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TransformerEngine
 
 @main
 struct HeadLab: ParsableCommand {
@@ -12,6 +13,13 @@ struct HeadLab: ParsableCommand {
       """,
     subcommands: [Run.self, Forward.self, Tokenize.self, Info.self, Patch.self, Attribution.self, Ablate.self, Lens.self, DirectAttribution.self, Detect.self, Relevance.self, Train.self, Bench.self],
     defaultSubcommand: Run.self)
+
+  /// Chooses OpenBLAS's AVX-512 kernels where its own detection missed them (see
+  /// `BLAS.adoptAVX512KernelsIfMisdetected`), then runs the command.
+  static func main() {
+    BLAS.adoptAVX512KernelsIfMisdetected()
+    main(nil)
+  }
 }
 
 /// Runs a command body, turning any thrown error into one `headlab: error: ...` line on stderr
