@@ -38,7 +38,7 @@ struct Relevance: ParsableCommand {
       let loaded = try modelOptions.load()
       let subject = try loaded.subject(name: modelOptions.model)
       let dataset = try datasetOptions.build(loaded)
-      let groups = try dataset.batches(tokenText: subject.tokenText)
+      let groups = [try dataset.batch(tokenText: subject.tokenText)]
       var results = try HeadRelevance.scores(method, subject: subject, groups: groups, metric: MetricChoice(kind))
       for i in results.indices { results[i].params["dataset"] = dataset.resultParams }
       let scores = results[0]

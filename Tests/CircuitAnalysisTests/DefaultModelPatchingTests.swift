@@ -19,7 +19,7 @@ final class DefaultModelPatchingTests: XCTestCase {
     var effects: [[Double]] = []
     for seed: UInt64 in [1, 2] {
       let dataset = try IOIDataset(count: 200, seed: seed, corruption: .swap).build(tokenizer: tokenizer)
-      let r = try ActivationPatching.sweep(.headOutAllPositions, subject: subject, groups: try dataset.batches(tokenText: subject.tokenText), normalise: true)
+      let r = try ActivationPatching.sweep(.headOutAllPositions, subject: subject, groups: [try dataset.batch(tokenText: subject.tokenText)], normalise: true)
       XCTAssertEqual(r.count, 200)
       XCTAssertGreaterThan(try XCTUnwrap(r.metric?.clean), 2, "the default model does IOI")
       effects.append(r.values.numbers.map { $0! })

@@ -30,25 +30,26 @@ public enum AblationMode: Sendable, Equatable {
     }
   }
 
-  /// The replacement z of every layer for each prompt row, [L] × [B,T,NH,HS].
+  /// The replacement z of every layer for each prompt row, [L] × [B,T,NH,HS] (T the longest
+  /// prompt; a row's positions past its length stay 0, they are padding).
   func replacementZ(subject: AnalysisSubject, prompts: [[Int]], templates: [String]?) throws -> [Tensor] {
-    let L = subject.layers, B = prompts.count, T = prompts[0].count
+    let L = subject.layers, B = prompts.count, T = prompts.map(\.count).max()!
     let shape = HookSite.block(0, .z).shape(batch: B, positions: T, config: subject.config)
     let reference: AblationReference
     switch self {
     case .zero: return Array(repeating: Tensor(shape: shape), count: L)
     case .mean(let r), .resample(let r, _): reference = r
     }
-    let candidates = reference.tokens.indices.filter { reference.tokens[$0].count == T }
-    guard !candidates.isEmpty else {
-      throw AnalysisError.invalidArgument("the ablation reference \(reference.name) has no prompt of \(T) tokens like the ablated prompts (its lengths: \(Set(reference.tokens.map(\.count)).sorted()))")
-    }
-    // Which reference rows stand for each prompt row: those of its template (and length), or all
-    // of its length.
+    // Which reference rows stand for each prompt row: those of its length (and template).
     let pools: [[Int]] = try (0..<B).map { b in
-      guard let templates, let refTemplates = reference.templates else { return candidates }
-      let pool = candidates.filter { refTemplates[$0] == templates[b] }
-      if pool.isEmpty { throw AnalysisError.emptyDataset("the ablation reference \(reference.name) has no prompt of template \(templates[b]) and length \(T)") }
+      let length = prompts[b].count
+      let pool = reference.tokens.indices.filter { r in
+        reference.tokens[r].count == length && (templates == nil || reference.templates == nil || reference.templates![r] == templates![b])
+      }
+      if pool.isEmpty {
+        let template = templates.map { " of template \($0[b])" } ?? ""
+        throw AnalysisError.emptyDataset("the ablation reference \(reference.name) has no prompt\(template) with \(length) tokens like prompt \(b) (its lengths: \(Set(reference.tokens.map(\.count)).sorted()))")
+      }
       return pool
     }
     var chosen = pools
@@ -58,15 +59,18 @@ public enum AblationMode: Sendable, Equatable {
     }
     let used = Array(Set(chosen.joined())).sorted()
     let slot = Dictionary(uniqueKeysWithValues: used.enumerated().map { ($0.element, $0.offset) })
-    let (_, cache) = try subject.model.runWithCache(used.map { reference.tokens[$0] }, sites: Set((0..<L).map { HookSite.block($0, .z) }))
-    let rowSize = shape.dropFirst().reduce(1, *)
+    let references = PaddedBatch(used.map { reference.tokens[$0] })
+    let (_, cache) = try subject.model.runWithCache(references, sites: Set((0..<L).map { HookSite.block($0, .z) }))
+    let position = subject.heads * subject.config.headDim  // one position's z: NH × HS
+    let referenceRow = references.positions * position, row = T * position
     return (0..<L).map { l in
-      let z = cache[HookSite.block(l, .z)]!  // [R,T,NH,HS] over the used reference rows
+      let z = cache[HookSite.block(l, .z)]!  // [R,T_ref,NH,HS] over the used reference rows
       var out = Tensor(shape: shape)
       for b in 0..<B {
-        var acc = [Double](repeating: 0, count: rowSize)
-        for r in chosen[b] { for i in 0..<rowSize { acc[i] += Double(z.values[slot[r]! * rowSize + i]) } }
-        for i in 0..<rowSize { out.values[b * rowSize + i] = Float(acc[i] / Double(chosen[b].count)) }
+        let count = prompts[b].count * position
+        var acc = [Double](repeating: 0, count: count)
+        for r in chosen[b] { for i in 0..<count { acc[i] += Double(z.values[slot[r]! * referenceRow + i]) } }
+        for i in 0..<count { out.values[b * row + i] = Float(acc[i] / Double(chosen[b].count)) }
       }
       return out
     }

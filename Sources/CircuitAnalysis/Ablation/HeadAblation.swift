@@ -66,8 +66,8 @@ public enum HeadAblation {
     progress.start(total: variants.count * groups.count)
     var rows = GroupedRows(cells: variants.count)
     for group in groups {
-      let metric = try choice.metric(for: group) { try subject.model.forward(group.clean) }
-      let runner = try VariantRunner(subject: subject, tokens: group.clean, metric: metric)
+      let metric = try choice.metric(for: group) { try subject.model.forward(group.cleanBatch) }
+      let runner = try VariantRunner(subject: subject, rows: group.clean, metric: metric)
       if let positions { for p in positions where p < 0 || p >= runner.T { throw AnalysisError.positionOutOfRange(position: p, positions: runner.T) } }
       let sources = try mode.replacementZ(subject: subject, prompts: group.clean, templates: group.templates)
       let edits = variants.map { heads in

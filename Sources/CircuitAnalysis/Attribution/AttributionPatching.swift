@@ -46,17 +46,17 @@ extension AttributionPatching {
   ) throws -> GroupedRows {
     let model = subject.model
     let (target, source) = direction == .denoising ? (pair.corrupted, pair.clean) : (pair.clean, pair.corrupted)
-    let metric = try choice.metric(for: pair) { try model.forward(pair.clean) }
-    _ = try model.validate(tokens: target)
-    _ = try model.validate(tokens: source)
+    let metric = try choice.metric(for: pair) { try model.forward(pair.cleanBatch) }
+    _ = try model.validate(tokens: PaddedBatch(target).tokens)
+    _ = try model.validate(tokens: PaddedBatch(source).tokens)
     let sites = sweep.sites(layers: subject.layers)
     let selection: LogitPositions = metric.readsEveryPosition ? .all : .last
     progress.start(total: 3)
-    let (_, sourceCache) = try model.runWithCache(source, sites: sites, logits: selection)
+    let (_, sourceCache) = try model.runWithCache(PaddedBatch(source), sites: sites, logits: selection)
     progress.advance()
-    let (_, targetCache) = try model.runWithCache(target, sites: sites, logits: selection)
+    let (_, targetCache) = try model.runWithCache(PaddedBatch(target), sites: sites, logits: selection)
     progress.advance()
-    let gradient = try model.gradients(target, logits: selection, sites: sites, objective: try metric.objective())
+    let gradient = try model.gradients(PaddedBatch(target), logits: selection, sites: sites, objective: try metric.objective())
     progress.advance()
     if !gradient.value.isFinite { throw AnalysisError.nonFinite("the metric's value on the \(direction == .denoising ? "corrupted" : "clean") run") }
 
@@ -79,7 +79,7 @@ extension AttributionPatching {
       }
     }
     var rows = GroupedRows(cells: cells.count)
-    try rows.addBaselines(runner: VariantRunner(subject: subject, tokens: target, metric: metric), pair: pair, metric: metric)
+    try rows.addBaselines(runner: VariantRunner(subject: subject, rows: target, metric: metric), pair: pair, metric: metric)
     rows.add(perRow)
     return rows
   }

@@ -1,19 +1,9 @@
 extension PromptDataset {
-  /// The dataset as batches the analyses run: pairs grouped by prompt length (a batch's rows must
-  /// have one length), in order of first appearance, each row keeping its template name.
-  public func batches(tokenText: (Int) -> String) throws -> [PromptPairBatch] {
-    var order: [Int] = []
-    var members: [Int: [PromptPair]] = [:]
-    for pair in pairs {
-      if members[pair.clean.count] == nil { order.append(pair.clean.count) }
-      members[pair.clean.count, default: []].append(pair)
-    }
-    return try order.map { length in
-      let group = members[length]!
-      return try PromptPairBatch(
-        clean: group.map(\.clean), corrupted: group.map(\.corrupted), answers: group.map(\.answer), wrongs: group.map(\.wrong),
-        templates: group.map(\.template), tokenText: tokenText)
-    }
+  /// The dataset as one batch the analyses run (right-padded where prompts differ in length),
+  /// each row keeping its template name for mean ablation per template.
+  public func batch(tokenText: (Int) -> String) throws -> PromptPairBatch {
+    try PromptPairBatch(clean: cleanIDs, corrupted: corruptedIDs, answers: answers, wrongs: wrongs,
+                        templates: pairs.map(\.template), tokenText: tokenText)
   }
 
   /// The corrupted prompts as the reference distribution of mean and resample ablation (for IOI

@@ -1,8 +1,10 @@
 import TransformerEngine
 
 /// Clean and corrupted prompts as token ids, B rows each, with each row's answer and wrong token.
-/// Rows of one batch have equal lengths, and a clean row and its corrupted row align token by
-/// token (Heimersheim & Nanda 2024: patching needs aligned positions).
+/// A clean row and its corrupted row align token by token (Heimersheim & Nanda 2024: patching
+/// needs aligned positions). Rows may differ in length: the batch runs right-padded (the engine's
+/// `PaddedBatch`), and metrics read each row's last real token. Sweeps indexed by position need
+/// rows of one length.
 public struct PromptPairBatch: Sendable, Equatable {
   public var clean: [[Int]]
   public var corrupted: [[Int]]
@@ -20,9 +22,6 @@ public struct PromptPairBatch: Sendable, Equatable {
     for (c, k) in zip(clean, corrupted) where c.count != k.count {
       throw AnalysisError.misalignedPair(clean: c.map(tokenText), corrupted: k.map(tokenText))
     }
-    if let first = clean.first, clean.contains(where: { $0.count != first.count }) {
-      throw AnalysisError.invalidArgument("prompts of one batch must have equal lengths, got \(clean.map(\.count)); group a dataset by length first")
-    }
     self.clean = clean
     self.corrupted = corrupted
     self.answers = answers
@@ -39,7 +38,14 @@ public struct PromptPairBatch: Sendable, Equatable {
   }
 
   public var count: Int { clean.count }
-  public var length: Int { clean[0].count }
+  /// T, the longest row's length.
+  public var length: Int { clean.map(\.count).max()! }
+  /// Each row's real length.
+  public var lengths: [Int] { clean.map(\.count) }
+  public var hasUniformLength: Bool { Set(lengths).count == 1 }
+  /// The clean and corrupted rows, right-padded.
+  public var cleanBatch: PaddedBatch { PaddedBatch(clean) }
+  public var corruptedBatch: PaddedBatch { PaddedBatch(corrupted) }
 
   /// The parameters that rerun the batch, for a result's `params`.
   public var params: [String: JSONValue] {
@@ -51,9 +57,11 @@ public struct PromptPairBatch: Sendable, Equatable {
             "answer_ids": .integers(answers), "wrong_ids": .integers(wrongs)]
   }
 
-  /// Position labels: "p:token", with "p:clean/corrupted" where the first rows differ.
+  /// Position labels: "p:token", with "p:clean/corrupted" where the first rows differ (plain
+  /// indices for rows of different lengths).
   public func positionLabels(_ tokenText: (Int) -> String) -> [String] {
-    (0..<length).map { p in
+    guard hasUniformLength else { return (0..<length).map(String.init) }
+    return (0..<length).map { p in
       let c = tokenText(clean[0][p]), k = tokenText(corrupted[0][p])
       return c == k ? c : "\(c)/\(k)"
     }
@@ -84,7 +92,9 @@ public struct MetricChoice: Sendable, Equatable {
       guard k >= 1 else { throw AnalysisError.invalidArgument("top-k accuracy needs k >= 1, got \(k)") }
       return .topKAccuracy(answers: pair.answers, k: k)
     case .klDivergence: return .klDivergence(referenceLogits: try cleanLogits())
-    case .loss: return .loss(targets: pair.clean.map { Array($0.dropFirst()) + [-1] })
+    case .loss:
+      let T = pair.length
+      return .loss(targets: pair.clean.map { Array($0.dropFirst()) + Array(repeating: -1, count: T - $0.count + 1) })
     }
   }
 

@@ -27,8 +27,8 @@ public enum ActivationPatching {
   ) throws -> AnalysisResult {
     let started = Date()
     guard let first = groups.first else { throw AnalysisError.emptyDataset("no prompt pairs to patch") }
-    if sweep.readsPositions, groups.contains(where: { $0.length != first.length }) {
-      throw AnalysisError.invalidArgument("\(sweep.rawValue) is indexed by position, so every prompt needs the same length; got lengths \(Set(groups.map(\.length)).sorted()) (use a position-free sweep such as attn_head_out_all_pos)")
+    if sweep.readsPositions, groups.contains(where: { !$0.hasUniformLength || $0.length != first.length }) {
+      throw AnalysisError.invalidArgument("\(sweep.rawValue) is indexed by position, so every prompt needs the same length; got lengths \(Set(groups.flatMap(\.lengths)).sorted()) (use a position-free sweep such as attn_head_out_all_pos)")
     }
     let rows = try perRow(sweep, subject: subject, groups: groups, metric: choice, direction: direction, progress: progress)
     let axes = sweep.axes(layers: subject.layers, heads: subject.heads, positions: first.positionLabels(subject.tokenText))
@@ -56,12 +56,12 @@ extension ActivationPatching {
     progress.start(total: cellCount * groups.count)
     var rows = GroupedRows(cells: cellCount)
     for group in groups {
-      let metric = try choice.metric(for: group) { try subject.model.forward(group.clean) }
+      let metric = try choice.metric(for: group) { try subject.model.forward(group.cleanBatch) }
       let (target, source) = direction == .denoising ? (group.corrupted, group.clean) : (group.clean, group.corrupted)
-      let runner = try VariantRunner(subject: subject, tokens: target, metric: metric)
-      _ = try subject.model.validate(tokens: source)
+      let runner = try VariantRunner(subject: subject, rows: target, metric: metric)
+      _ = try subject.model.validate(tokens: PaddedBatch(source).tokens)
       try rows.addBaselines(runner: runner, pair: group, metric: metric)
-      let (_, sourceCache) = try subject.model.runWithCache(source, sites: sweep.sites(layers: subject.layers))
+      let (_, sourceCache) = try subject.model.runWithCache(PaddedBatch(source), sites: sweep.sites(layers: subject.layers))
       let cells = sweep.allCells(layers: subject.layers, heads: subject.heads, positions: group.length)
       let variants = cells.map { [ActivationEdit(site: $0.site, selector: $0.selector, source: sourceCache[$0.site]!)] }
       rows.add(try runner.run(variants, progress: progress))

@@ -23,8 +23,8 @@ struct GroupedRows {
   /// Nanda 2024).
   mutating func addBaselines(runner: VariantRunner, pair: PromptPairBatch, metric: Metric) throws {
     let model = runner.subject.model
-    clean += try metric.perRow(model.forward(pair.clean, logits: runner.logitSelection))
-    corrupted += try metric.perRow(model.forward(pair.corrupted, logits: runner.logitSelection))
+    clean += try metric.perRow(model.forward(pair.cleanBatch, logits: runner.logitSelection))
+    corrupted += try metric.perRow(model.forward(pair.corruptedBatch, logits: runner.logitSelection))
   }
 
   /// Baselines for a result with no corrupted run (ablation): the unablated metric.

@@ -9,28 +9,32 @@ import TransformerEngine
 /// activation at its site.
 struct VariantRunner {
   let subject: AnalysisSubject
-  /// The prompts every variant runs on, B rows of T tokens.
-  let tokens: [[Int]]
+  /// The prompts every variant runs on, B rows (of up to T tokens), and the same right-padded.
+  let rows: [[Int]]
+  let batch: PaddedBatch
   let metric: Metric
   /// Upper bound on B × variants × T token rows in one pass (bounds the activation memory).
   var tokenRowsPerPass = 2048
 
-  init(subject: AnalysisSubject, tokens: [[Int]], metric: Metric) throws {
+  init(subject: AnalysisSubject, rows: [[Int]], metric: Metric) throws {
     self.subject = subject
-    self.tokens = tokens
+    self.rows = rows
+    self.batch = PaddedBatch(rows)
     self.metric = metric
-    _ = try subject.model.validate(tokens: tokens)
-    guard metric.rows == tokens.count else {
-      throw AnalysisError.invalidArgument("the metric is defined for \(metric.rows) prompts, the batch has \(tokens.count)")
+    _ = try subject.model.validate(tokens: batch.tokens)
+    guard metric.rows == rows.count else {
+      throw AnalysisError.invalidArgument("the metric is defined for \(metric.rows) prompts, the batch has \(rows.count)")
     }
   }
 
-  var B: Int { tokens.count }
-  var T: Int { tokens[0].count }
+  var B: Int { batch.tokens.count }
+  var T: Int { batch.positions }
+  /// nil when every row has T tokens (no padding to mask).
+  var lengths: [Int]? { batch.lengths.allSatisfy { $0 == T } ? nil : batch.lengths }
 
   /// The metric of each prompt row with no edits, [B].
   func baseline() throws -> [Double] {
-    try metric.perRow(subject.model.forward(tokens, logits: logitSelection))
+    try metric.perRow(subject.model.forward(batch, logits: logitSelection))
   }
 
   var logitSelection: LogitPositions { metric.readsEveryPosition ? .all : .last }
@@ -70,12 +74,13 @@ struct VariantRunner {
           let chunk = Array(order[start..<end])
           let hooks = makeHooks(variants: chunk.map { variants[$0] }, spans: chunk.map { spans[$0] })
           let logits = try subject.model.withHooks(hooks) { () -> Tensor in
+            let stackedLengths = lengths.map { Array([[Int]](repeating: $0, count: chunk.count).joined()) }
             guard let layer else {
-              return try subject.model.forward(Array(chunk.map { _ in tokens }.joined()), logits: logitSelection)
+              return try subject.model.forward(PaddedBatch(Array([[[Int]]](repeating: rows, count: chunk.count).joined())), logits: logitSelection)
             }
             let residual = residuals[layer]!  // [B,T,C]
             let stacked = Tensor(shape: [chunk.count * B] + residual.shape.dropFirst(), values: Array([[Float]](repeating: residual.values, count: chunk.count).joined()))
-            return try subject.model.forward(fromLayer: layer, residual: stacked, logits: logitSelection)
+            return try subject.model.forward(fromLayer: layer, residual: stacked, lengths: stackedLengths, logits: logitSelection)
           }
           let values = try metric.tiled(chunk.count).perRow(logits)
           for (slot, v) in chunk.enumerated() { out[v] = Array(values[(slot * B)..<((slot + 1) * B)]) }
@@ -95,7 +100,7 @@ struct VariantRunner {
     guard !layers.isEmpty else { return [:] }
     let L = subject.layers
     let sites = Set(layers.map { $0 == L ? HookSite.block(L - 1, .residPost) : HookSite.block($0, .residPre) })
-    let (_, cache) = try subject.model.runWithCache(tokens, sites: sites)
+    let (_, cache) = try subject.model.runWithCache(batch, sites: sites)
     return Dictionary(uniqueKeysWithValues: layers.map { l in (l, cache[l == L ? HookSite.block(L - 1, .residPost) : HookSite.block(l, .residPre)]!) })
   }
 

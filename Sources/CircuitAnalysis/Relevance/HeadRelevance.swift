@@ -38,24 +38,21 @@ public enum HeadRelevance {
     var rows = GroupedRows(cells: L * NH)
     switch method {
     case .gradient:
-      progress.start(total: groups.map(\.count).reduce(0, +))
+      // One backward pass per batch with a gate per row ([B,L,NH]): row b's gate gradient is
+      // ∂(mean M)/∂ξ_b = ∂M_b/∂ξ_b / B, so each prompt's own |∂M/∂ξ| comes out of one pass.
+      progress.start(total: groups.count)
       for group in groups {
-        var baseline: [Double] = []
-        var perHead = [[Double]](repeating: [], count: L * NH)
-        for b in 0..<group.count {
-          if progress.isCancelled { throw AnalysisError.cancelled(completed: progress.completed, total: groups.map(\.count).reduce(0, +)) }
-          let single = try PromptPairBatch(clean: [group.clean[b]], corrupted: [group.corrupted[b]], answers: [group.answers[b]], wrongs: [group.wrongs[b]], tokenText: subject.tokenText)
-          let rowObjective = try choiceMetric(metric, single, subject).objective()
-          let gradient = try subject.model.withHeadGates(Tensor(shape: [L, NH], repeating: 1)) {
-            try subject.model.gradients([group.clean[b]], logits: metric.kind == .loss ? .all : .last, objective: rowObjective)
-          }
-          baseline.append(Double(gradient.value))
-          let g = gradient.headGateGradient!
-          for i in 0..<(L * NH) { perHead[i].append(Double(abs(g.values[i]))) }
-          progress.advance()
+        if progress.isCancelled { throw AnalysisError.cancelled(completed: progress.completed, total: groups.count) }
+        let objective = try choiceMetric(metric, group, subject).objective()
+        let B = group.count
+        let gradient = try subject.model.withHeadGates(Tensor(shape: [B, L, NH], repeating: 1)) {
+          try subject.model.gradients(group.cleanBatch, logits: metric.kind == .loss ? .all : .last, objective: objective)
         }
-        rows.addBaseline(baseline)
-        rows.add(perHead)
+        let metricRows = try choiceMetric(metric, group, subject).perRow(gradient.logits)
+        let g = gradient.headGateGradient!  // [B,L,NH]
+        rows.addBaseline(metricRows)
+        rows.add((0..<(L * NH)).map { i in (0..<B).map { b in Double(abs(g.values[b * L * NH + i])) * Double(B) } })
+        progress.advance()
       }
     case .ablation:
       let heads = (0..<L).flatMap { l in (0..<NH).map { [HeadIndex(l, $0)] } }
@@ -101,7 +98,7 @@ public enum HeadRelevance {
   }
 
   static func choiceMetric(_ choice: MetricChoice, _ pair: PromptPairBatch, _ subject: AnalysisSubject) throws -> Metric {
-    try choice.metric(for: pair) { try subject.model.forward(pair.clean) }
+    try choice.metric(for: pair) { try subject.model.forward(pair.cleanBatch) }
   }
 
   /// How negative scores become importances for a head relevance vector.
