@@ -123,3 +123,34 @@ final class AblationReferenceTests: XCTestCase {
     }
   }
 }
+
+/// A dataset of prompts of different lengths runs as one right-padded batch: its per-prompt
+/// values equal each prompt run alone.
+final class RaggedBatchAnalysisTests: XCTestCase {
+  func testRaggedBatchEqualsEachPromptAlone() throws {
+    let subject = try TinySubject.load()
+    let rows: [(clean: [Int], corrupted: [Int], answer: Int, wrong: Int)] = [
+      ([0, 17, 200, 45, 9, 88, 31, 250, 3, 61], [0, 17, 121, 45, 9, 88, 99, 250, 3, 61], 7, 12),
+      ([0, 4, 90, 45, 19, 8], [0, 4, 91, 45, 19, 8], 30, 44),
+    ]
+    let ragged = try PromptPairBatch(clean: rows.map(\.clean), corrupted: rows.map(\.corrupted), answers: rows.map(\.answer), wrongs: rows.map(\.wrong), tokenText: subject.tokenText)
+    let alone = try rows.map { try PromptPairBatch(clean: $0.clean, corrupted: $0.corrupted, answer: $0.answer, wrong: $0.wrong, tokenText: subject.tokenText) }
+    for direction in PatchDirection.allCases {
+      let together = try ActivationPatching.sweep(.headOutAllPositions, subject: subject, pair: ragged, direction: direction)
+      let single = try alone.map { try ActivationPatching.sweep(.headOutAllPositions, subject: subject, pair: $0, direction: direction) }
+      for i in 0..<8 {
+        let mean = (single[0].values.cells[i].number! + single[1].values.cells[i].number!) / 2
+        XCTAssertEqual(together.values.cells[i].number!, mean, accuracy: 1e-5, "\(direction) cell \(i)")
+      }
+      XCTAssertEqual(together.count, 2)
+    }
+    let ablation = try HeadAblation.eachHead(subject: subject, groups: [ragged])
+    let singles = try alone.map { try HeadAblation.eachHead(subject: subject, groups: [$0]) }
+    for i in 0..<8 {
+      XCTAssertEqual(ablation.values.cells[i].number!, (singles[0].values.cells[i].number! + singles[1].values.cells[i].number!) / 2, accuracy: 1e-5)
+    }
+    XCTAssertThrowsError(try ActivationPatching.sweep(.residPre, subject: subject, pair: ragged)) {
+      XCTAssertTrue("\($0)".contains("same length"), "\($0)")
+    }
+  }
+}
