@@ -24,6 +24,9 @@ struct Relevance: ParsableCommand {
   @Flag(name: .customLong("ordered-weakening"), help: "Also ablate heads most-relevant-first and least-relevant-first and report both metric curves.")
   var orderedWeakening = false
 
+  @Flag(name: .customLong("per-prompt"), help: "Include every prompt's scores (per_prompt) in the JSON.")
+  var perPrompt = false
+
   @OptionGroup var output: ResultOutput
 
   func run() throws {
@@ -39,7 +42,7 @@ struct Relevance: ParsableCommand {
       let subject = try loaded.subject(name: modelOptions.model)
       let dataset = try datasetOptions.build(loaded)
       let groups = [try dataset.batch(tokenText: subject.tokenText)]
-      var results = try HeadRelevance.scores(method, subject: subject, groups: groups, metric: MetricChoice(kind))
+      var results = try HeadRelevance.scores(method, subject: subject, groups: groups, metric: MetricChoice(kind), perPrompt: perPrompt)
       for i in results.indices { results[i].params["dataset"] = dataset.resultParams }
       let scores = results[0]
       results.append(try HeadRelevance.relevanceVector(scores, clipping: clip, concept: dataset.name))

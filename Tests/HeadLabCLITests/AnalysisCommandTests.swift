@@ -54,11 +54,13 @@ final class AnalysisCommandTests: XCTestCase {
     XCTAssertEqual(ablate.params["mode"], "mean")
     let set = try result(["ablate", "--prompt", clean, "--answer", " Mary", "--wrong", " John", "--heads", "0.0,1.1"])
     XCTAssertEqual(set.shape, [])
-    let out = try headlab(["relevance", "--dataset", "induction", "--count", "4", "--method", "gradient", "--json"])
+    let out = try headlab(["relevance", "--dataset", "induction", "--count", "4", "--method", "gradient", "--per-prompt", "--json"])
     XCTAssertEqual(out.status, 0, out.stderr)
     let list = try AnalysisResult.decodeList(Data(out.stdout.utf8))
     XCTAssertEqual(list.map(\.kind), ["relevance.gradient", "relevance.gradient.normalised", "relevance.hrv"])
     XCTAssertEqual(list[0].count, 4)
+    XCTAssertEqual(list[0].perPrompt?.shape, [4, 4, 4])
+    for r in list { try r.validate() }
   }
 
   func testLensDLAAndDetect() throws {

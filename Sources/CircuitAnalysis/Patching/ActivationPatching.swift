@@ -10,20 +10,21 @@ public enum ActivationPatching {
   public static func sweep(
     _ sweep: PatchingSweep, subject: AnalysisSubject, pair: PromptPairBatch,
     metric choice: MetricChoice = .logitDifference, direction: PatchDirection = .denoising,
-    normalise: Bool = false, progress: AnalysisProgress = .none
+    normalise: Bool = false, perPrompt: Bool = false, progress: AnalysisProgress = .none
   ) throws -> AnalysisResult {
-    try self.sweep(sweep, subject: subject, groups: [pair], metric: choice, direction: direction, normalise: normalise, progress: progress)
+    try self.sweep(sweep, subject: subject, groups: [pair], metric: choice, direction: direction, normalise: normalise, perPrompt: perPrompt, progress: progress)
   }
 
   /// One sweep over a dataset given as groups of equal-length pairs. Values are the metric of
   /// each patched run (mean over all prompts), or the normalised score
   /// (patched - corrupted)/(clean - corrupted) from the mean baselines when `normalise`. More than
-  /// one prompt adds per-prompt statistics. Sweeps by position need every prompt to have one
+  /// one prompt adds per-prompt statistics, and each prompt's values with `perPrompt`. Sweeps by
+  /// position need every prompt to have one
   /// length. A cancelled sweep returns `complete: false` with the cells it did not reach `null`.
   public static func sweep(
     _ sweep: PatchingSweep, subject: AnalysisSubject, groups: [PromptPairBatch],
     metric choice: MetricChoice = .logitDifference, direction: PatchDirection = .denoising,
-    normalise: Bool = false, progress: AnalysisProgress = .none
+    normalise: Bool = false, perPrompt: Bool = false, progress: AnalysisProgress = .none
   ) throws -> AnalysisResult {
     let started = Date()
     guard let first = groups.first else { throw AnalysisError.emptyDataset("no prompt pairs to patch") }
@@ -40,7 +41,7 @@ public enum ActivationPatching {
         "normalise": .bool(normalise),
       ]) { $1 },
       model: subject.identity)
-    try rows.fill(&result, normalise: normalise)
+    try rows.fill(&result, normalise: normalise, perPrompt: perPrompt)
     result.elapsedMs = Int(Date().timeIntervalSince(started) * 1000)
     return result
   }

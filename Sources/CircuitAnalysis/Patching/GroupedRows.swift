@@ -52,7 +52,7 @@ struct GroupedRows {
   /// the mean baselines, and for more than one prompt the dataset statistics (per-prompt values
   /// normalised the same way, so the mean of the statistics is the value). Unrun cells stay null
   /// and mark the result incomplete.
-  func fill(_ result: inout AnalysisResult, normalise: Bool = false, transform custom: ((Double) -> Double)? = nil) throws {
+  func fill(_ result: inout AnalysisResult, normalise: Bool = false, perPrompt: Bool = false, transform custom: ((Double) -> Double)? = nil) throws {
     let clean = meanClean, corrupted = meanCorrupted
     func transform(_ x: Double) throws -> Double {
       if let custom { return custom(x) }
@@ -68,8 +68,13 @@ struct GroupedRows {
     result.complete = !values.contains { $0 == nil || $0!.isEmpty }
     if prompts > 1, result.complete {
       var statistics = DatasetStatistics(shape: shape)
-      for b in 0..<prompts { statistics.add(try values.map { try transform($0![b]) }) }
-      result.attach(statistics)
+      var rows: [Double] = []
+      for b in 0..<prompts {
+        let row = try values.map { try transform($0![b]) }
+        statistics.add(row)
+        if perPrompt { rows += row }
+      }
+      result.attach(statistics, perPrompt: perPrompt ? ResultGrid(shape: [prompts] + shape, numbers: rows) : nil)
     }
   }
 }

@@ -30,7 +30,7 @@ public enum HeadRelevance {
   /// Molchanov et al. 2017), as a second result (kind `relevance.gradient.normalised`).
   public static func scores(
     _ method: RelevanceMethod, subject: AnalysisSubject, groups: [PromptPairBatch], metric: MetricChoice = .logitDifference,
-    progress: AnalysisProgress = .none
+    perPrompt: Bool = false, progress: AnalysisProgress = .none
   ) throws -> [AnalysisResult] {
     let started = Date()
     guard !groups.isEmpty else { throw AnalysisError.emptyDataset("no prompts to score heads on") }
@@ -77,7 +77,7 @@ public enum HeadRelevance {
         "method": .string(method.rawValue), "metric": metric.params, "sign": .string(method.signConvention),
       ]) { $1 },
       model: subject.identity)
-    try rows.fill(&result)
+    try rows.fill(&result, perPrompt: perPrompt)
     result.elapsedMs = Int(Date().timeIntervalSince(started) * 1000)
     guard method == .gradient else { return [result] }
     var normalised = result
