@@ -51,14 +51,19 @@ struct Attribution: ParsableCommand {
   @Flag(name: .long, help: "Noising form (gradient on the clean run).")
   var noising = false
 
+  @Flag(name: .customLong("beside-patching"), help: "Also run the real patching sweep and show the estimate and the measured change side by side.")
+  var besidePatching = false
+
   @OptionGroup var output: ResultOutput
 
   func run() throws {
     try reportingErrors {
       let sweep = try PatchingSweep(named: self.sweep)
       let (subject, pair) = try pairOptions.load(modelOptions, answerOptions)
-      let result = try AttributionPatching.sweep(sweep, subject: subject, pair: pair, metric: try answerOptions.choice(),
-                                                 direction: noising ? .noising : .denoising)
+      let direction: PatchDirection = noising ? .noising : .denoising
+      let result = besidePatching
+        ? try AttributionPatching.besidePatching(sweep, subject: subject, pair: pair, metric: try answerOptions.choice(), direction: direction)
+        : try AttributionPatching.sweep(sweep, subject: subject, pair: pair, metric: try answerOptions.choice(), direction: direction)
       try output.print([result])
     }
   }

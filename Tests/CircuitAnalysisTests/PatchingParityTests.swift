@@ -67,4 +67,23 @@ final class PatchingParityTests: XCTestCase {
       }
     }
   }
+
+  /// AtP beside patching: the estimate row is TransformerLens's AtP, the patching row its
+  /// patching sweep minus the unpatched baseline.
+  func testAtpBesidePatchingMatchesTransformerLens() throws {
+    let name = "ioi"
+    let c = try reference.case(name)
+    for direction in PatchDirection.allCases {
+      let r = try AttributionPatching.besidePatching(.headOutAllPositions, subject: subject, pair: try pair(name), direction: direction)
+      XCTAssertEqual(r.shape, [2, 2, 4])
+      assertValidResult(r)
+      let atp = try reference.atp(name, direction.rawValue, "attn_head_out_all_pos").values
+      let patch = try reference.patch(name, direction.rawValue, "attn_head_out_all_pos").values
+      let base = Double(direction == .denoising ? c.metric_corrupted : c.metric_clean)
+      for i in 0..<8 {
+        XCTAssertEqual(r.values.cells[i].number!, Double(atp[i]), accuracy: Self.tolerance)
+        XCTAssertEqual(r.values.cells[8 + i].number!, Double(patch[i]) - base, accuracy: Self.tolerance)
+      }
+    }
+  }
 }
