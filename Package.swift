@@ -29,7 +29,7 @@ let package = Package(
     .target(
       name: "CircuitAnalysis", dependencies: ["TransformerEngine", "Tokenizers", "Corpus"],
       resources: [.copy("Resources/headlab.result-1.schema.json")]),
-    .target(name: "HeadLabTestSupport", dependencies: ["TransformerEngine", "Tokenizers"]),
+    .target(name: "HeadLabTestSupport", dependencies: ["TransformerEngine", "Tokenizers", "CircuitAnalysis"]),
     .executableTarget(
       name: "headlab",
       dependencies: [

@@ -1,3 +1,4 @@
+import CircuitAnalysis
 import Foundation
 
 /// A JSON Schema (draft 2020-12) validator for the keywords HeadLab's schemas use, so tests can
@@ -193,38 +194,15 @@ public struct JSONSchemaValidator {
   }
 }
 
-/// A parsed JSON value that keeps booleans apart from numbers (Foundation's JSONSerialization
-/// does not on every platform).
-public indirect enum JSONInstance: Equatable, Decodable {
-  case null
-  case bool(Bool)
-  case number(Double)
-  case string(String)
-  case array([JSONInstance])
-  case object([String: JSONInstance])
+/// A parsed JSON value: CircuitAnalysis's `JSONValue`, which keeps booleans apart from numbers
+/// (Foundation's JSONSerialization does not on every platform).
+public typealias JSONInstance = JSONValue
 
-  public static func parse(_ data: Data) throws -> JSONInstance {
-    try JSONDecoder().decode(JSONInstance.self, from: data)
+extension JSONValue {
+  public static func parse(_ data: Data) throws -> JSONValue {
+    try JSONDecoder().decode(JSONValue.self, from: data)
   }
 
-  public init(from decoder: Decoder) throws {
-    let container = try decoder.singleValueContainer()
-    if container.decodeNil() {
-      self = .null
-    } else if let value = try? container.decode(Bool.self) {
-      self = .bool(value)
-    } else if let value = try? container.decode(Double.self) {
-      self = .number(value)
-    } else if let value = try? container.decode(String.self) {
-      self = .string(value)
-    } else if let value = try? container.decode([JSONInstance].self) {
-      self = .array(value)
-    } else {
-      self = .object(try container.decode([String: JSONInstance].self))
-    }
-  }
-
-  var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
 
   /// JSON Schema's type names; "integer" is a number without a fractional part.
   func hasType(_ name: String) -> Bool {

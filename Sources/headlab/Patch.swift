@@ -12,12 +12,7 @@ struct Patch: ParsableCommand {
   @OptionGroup var modelOptions: ModelOptions
   @OptionGroup var pairOptions: PairOptions
   @OptionGroup var answerOptions: AnswerOptions
-
-  @Option(name: .long, help: "The sweep, e.g. attn_head_out_all_pos.")
-  var sweep: String
-
-  @Flag(name: .long, help: "Noising: run the clean prompt and patch in corrupted activations (default: denoising).")
-  var noising = false
+  @OptionGroup var sweepOptions: SweepOptions
 
   @Flag(name: .long, help: "Report (patched - corrupted)/(clean - corrupted) instead of the metric.")
   var normalise = false
@@ -26,10 +21,9 @@ struct Patch: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let sweep = try PatchingSweep(named: self.sweep)
       let (subject, pair) = try pairOptions.load(modelOptions, answerOptions)
-      let result = try ActivationPatching.sweep(sweep, subject: subject, pair: pair, metric: try answerOptions.choice(),
-                                                direction: noising ? .noising : .denoising, normalise: normalise)
+      let result = try ActivationPatching.sweep(try sweepOptions.parsed(), subject: subject, pair: pair, metric: try answerOptions.choice(),
+                                                direction: sweepOptions.direction, normalise: normalise)
       try output.print([result])
     }
   }
@@ -44,12 +38,7 @@ struct Attribution: ParsableCommand {
   @OptionGroup var modelOptions: ModelOptions
   @OptionGroup var pairOptions: PairOptions
   @OptionGroup var answerOptions: AnswerOptions
-
-  @Option(name: .long, help: "The sweep, e.g. attn_head_out_all_pos.")
-  var sweep: String
-
-  @Flag(name: .long, help: "Noising form (gradient on the clean run).")
-  var noising = false
+  @OptionGroup var sweepOptions: SweepOptions
 
   @Flag(name: .customLong("beside-patching"), help: "Also run the real patching sweep and show the estimate and the measured change side by side.")
   var besidePatching = false
@@ -58,15 +47,26 @@ struct Attribution: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let sweep = try PatchingSweep(named: self.sweep)
       let (subject, pair) = try pairOptions.load(modelOptions, answerOptions)
-      let direction: PatchDirection = noising ? .noising : .denoising
+      let (sweep, direction) = (try sweepOptions.parsed(), sweepOptions.direction)
       let result = besidePatching
         ? try AttributionPatching.besidePatching(sweep, subject: subject, pair: pair, metric: try answerOptions.choice(), direction: direction)
         : try AttributionPatching.sweep(sweep, subject: subject, pair: pair, metric: try answerOptions.choice(), direction: direction)
       try output.print([result])
     }
   }
+}
+
+/// `--sweep` and `--noising`.
+struct SweepOptions: ParsableArguments {
+  @Option(name: .long, help: "The sweep, e.g. attn_head_out_all_pos.")
+  var sweep: String
+
+  @Flag(name: .long, help: "Noising: run the clean prompt and patch in corrupted activations (default: denoising, the reverse).")
+  var noising = false
+
+  func parsed() throws -> PatchingSweep { try PatchingSweep(named: sweep) }
+  var direction: PatchDirection { noising ? .noising : .denoising }
 }
 
 /// `--clean` and `--corrupted`, tokenised with BOS like `forward`.
