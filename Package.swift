@@ -49,7 +49,9 @@ let package = Package(
       dependencies: ["CircuitAnalysis", "TransformerEngine", "Tokenizers", "HeadLabTestSupport"],
       resources: [.copy("Resources")]),
     .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
-    .testTarget(name: "HeadLabCLITests", dependencies: ["TransformerEngine", "Tokenizers", "HeadLabTestSupport", "CircuitAnalysis"]),
+    .testTarget(
+      name: "HeadLabCLITests", dependencies: ["TransformerEngine", "Tokenizers", "HeadLabTestSupport", "CircuitAnalysis"],
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "ModelTrainingTests", dependencies: ["ModelTraining", "TransformerEngine", "Tokenizers", "Corpus"],
       resources: [.copy("Resources")]),
