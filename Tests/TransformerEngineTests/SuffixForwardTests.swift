@@ -282,8 +282,10 @@ final class SuffixForwardTests: XCTestCase {
     }
     let started = try median { try model.forward(fromLayer: l, residual: full, logits: .last) }
     let suffixed = try median { try model.forward(fromLayer: l, suffix: suffix, offset: p, prefix: prefix, logits: .last) }
-    print(String(format: "suffix bench (%@ kernels, %d threads): B=%d T=%d p=%d from block %d: start-at-layer %.1f ms, suffix %.1f ms, speed-up %.2fx, max |difference| %g",
-                 BLAS.coreName, BLAS.threadCount, B, T, p, l, started.ms, suffixed.ms, started.ms / suffixed.ms,
+    // The floor: a start-at-layer pass over S positions alone (no prefix to attend to).
+    let floor = try median { try model.forward(fromLayer: l, residual: suffix, logits: .last) }
+    print(String(format: "suffix bench (%@ kernels, %d threads): B=%d T=%d p=%d from block %d: start-at-layer %.1f ms, suffix %.1f ms, speed-up %.2fx (an S=%d-position pass alone: %.1f ms), max |difference| %g",
+                 BLAS.coreName, BLAS.threadCount, B, T, p, l, started.ms, suffixed.ms, started.ms / suffixed.ms, T - p, floor.ms,
                  suffixed.result.maxAbsDifference(started.result)))
     assertClose(suffixed.result, started.result, tolerance: 1e-4, "suffix pass vs start-at-layer pass on \(path)")
   }
