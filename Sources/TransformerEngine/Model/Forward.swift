@@ -52,6 +52,11 @@ extension TransformerModel {
       residual.values.withUnsafeBufferPointer { ws.resid[layer].update(from: $0.baseAddress!, count: $0.count) }
       try runBlocks(ws, from: layer)
     }
+    return (try hookedLogits(ws, positions: positions), ws, positions)
+  }
+
+  /// The unembedding at `positions`, then the `unembed.hook_out` hooks.
+  func hookedLogits(_ ws: Workspace, positions: RowPositions) throws -> Tensor {
     var logits = unembed(ws, positions: positions)
     if let hooks = hookRegistry.hooks(at: HookSite(.unembedOut)) {
       // The logits as computed: [B, P, V] at the selected positions ([B, T, V] with `.all`).
@@ -61,7 +66,7 @@ extension TransformerModel {
         try logits.check(shape: shape, hook: "unembed.hook_out")
       }
     }
-    return (logits, ws, positions)
+    return logits
   }
 
   /// Runs the forward pass recording activations. `sites == nil` records every site except the
@@ -112,7 +117,8 @@ extension TransformerModel {
     let B = ws.B, T = ws.T, N = B * T
     let C = config.modelDim, NH = config.heads, HS = config.headDim, M = config.mlpDim
     let p = parameters
-    let visitor = HookVisitor(registry: hookRegistry, config: config, B: B, T: T)
+    let visitor = HookVisitor(registry: hookRegistry, config: config, B: B, T: T,
+                              keys: ws.prefixPositions == nil ? nil : ws.keyPositions)
     ws.firstLayer = first
 
     for l in first..<config.layers {
@@ -137,12 +143,16 @@ extension TransformerModel {
       try visitor.visitRows(.block(l, .q), a.qkv, rowLength: C, stride: 3 * C)
       try visitor.visitRows(.block(l, .k), a.qkv + C, rowLength: C, stride: 3 * C)
       try visitor.visitRows(.block(l, .v), a.qkv + 2 * C, rowLength: C, stride: 3 * C)
-      attentionScoresForward(scores: a.scores, qkv: a.qkv, B: B, T: T, NH: NH, HS: HS)
-      if let lengths = ws.lengths { maskPaddedKeys(scores: a.scores, lengths: lengths, NH: NH, T: T) }
-      try visitor.visit(.block(l, .attnScores), a.scores)
-      attentionSoftmaxForward(pattern: a.pattern, scores: a.scores, rows: B * NH * T, T: T)
-      try visitor.visit(.block(l, .pattern), a.pattern)
-      attentionValuesForward(z: a.z, pattern: a.pattern, qkv: a.qkv, B: B, T: T, NH: NH, HS: HS)
+      if let prefix = ws.prefix {
+        try attendWithPrefix(ws, a, layer: l, prefix: prefix, visitor: visitor)
+      } else {
+        attentionScoresForward(scores: a.scores, qkv: a.qkv, B: B, T: T, NH: NH, HS: HS)
+        if let lengths = ws.lengths { maskPaddedKeys(scores: a.scores, lengths: lengths, NH: NH, T: T) }
+        try visitor.visit(.block(l, .attnScores), a.scores)
+        attentionSoftmaxForward(pattern: a.pattern, scores: a.scores, rows: B * NH * T, T: T)
+        try visitor.visit(.block(l, .pattern), a.pattern)
+        attentionValuesForward(z: a.z, pattern: a.pattern, qkv: a.qkv, B: B, T: T, NH: NH, HS: HS)
+      }
       try visitor.visit(.block(l, .z), a.z)
       if let gates = headGates {
         // Causal head gating: each head's z is scaled by its gate before the output projection.

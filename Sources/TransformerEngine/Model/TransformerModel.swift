@@ -74,10 +74,13 @@ public final class TransformerModel: @unchecked Sendable {
     return try body()
   }
 
-  /// A workspace for B×T, reusing the previous one when it fits exactly.
-  func workspace(B: Int, T: Int, keepsAllLayers: Bool) -> Workspace {
-    if let w = cachedWorkspace, w.B == B, w.T == T, w.keepsAllLayers == keepsAllLayers { return w }
-    let w = Workspace(config: config, B: B, T: T, keepsAllLayers: keepsAllLayers)
+  /// A workspace for B×T (after p prefix positions in a suffix pass), reusing the previous one
+  /// when it fits exactly.
+  func workspace(B: Int, T: Int, keepsAllLayers: Bool, prefixPositions: Int? = nil) -> Workspace {
+    if let w = cachedWorkspace, w.B == B, w.T == T, w.keepsAllLayers == keepsAllLayers, w.prefixPositions == prefixPositions {
+      return w
+    }
+    let w = Workspace(config: config, B: B, T: T, keepsAllLayers: keepsAllLayers, prefixPositions: prefixPositions)
     cachedWorkspace = w
     return w
   }
