@@ -42,46 +42,35 @@ struct VariantRunner {
   /// The metric of every prompt row of every variant, [variants][B]; nil for the variants a
   /// cancellation left unrun. Progress advances by one per variant.
   ///
-  /// Variants are grouped by the first layer they edit: a variant whose edits all lie in blocks
-  /// ≥ l starts from the target run's cached `resid_pre` of layer l (the run up to layer l is
-  /// the unpatched one), so a patch at layer l costs only the blocks from l on.
+  /// Two facts make a sweep cheap. A variant whose edits all lie in blocks ≥ l starts from the
+  /// target run's cached `resid_pre` of layer l (the run up to layer l is the unpatched one). And
+  /// attention is causal, so a variant whose edits all lie at positions ≥ p leaves positions < p
+  /// as they were: it runs only positions p… (the engine's suffix pass), reading the earlier
+  /// positions' keys and values from the target run. Variants are grouped by (l, p) and each
+  /// group is stacked along the batch axis.
   func run(_ variants: [[ActivationEdit]], progress: AnalysisProgress) throws -> [[Double]?] {
     var out = [[Double]?](repeating: nil, count: variants.count)
-    let perPass = max(1, tokenRowsPerPass / max(1, B * T))
-    // Resolve every edit's spans once, refusing a bad head or position before any work.
-    let spans = try variants.map { edits in
-      try edits.map { edit -> [(offset: Int, length: Int)] in
-        guard edit.source.shape.first == B else {
-          throw AnalysisError.invalidArgument("the source of a patch at \(edit.site.name) has \(edit.source.shape.first ?? 0) rows, the batch \(B)")
-        }
-        return try edit.selector.spans(site: edit.site, T: T, config: subject.config)
+    for edits in variants {
+      for edit in edits where edit.source.shape.first != B {
+        throw AnalysisError.invalidArgument("the source of a patch at \(edit.site.name) has \(edit.source.shape.first ?? 0) rows, the batch \(B)")
       }
     }
-    // The first block each variant touches (nil: it edits the embedding, so it runs from tokens).
-    let startLayers: [Int?] = variants.map { edits in
-      edits.isEmpty ? subject.layers : edits.map { $0.site.layer ?? -1 }.min().flatMap { $0 < 0 ? nil : $0 }
-    }
-    let residuals = try cachedResidualStream(layers: Set(startLayers.compactMap { $0 }))
-    let order = variants.indices.sorted { (startLayers[$0] ?? -1, $0) < (startLayers[$1] ?? -1, $1) }
+    let plans = try variants.map { try PassPlan(edits: $0, runner: self) }
+    let needed = Set(plans.compactMap(\.layer))
+    let cache = try targetCache(layers: needed, suffix: plans.contains { $0.offset > 0 })
+    let order = variants.indices.sorted { plans[$0].key != plans[$1].key ? plans[$0].key < plans[$1].key : $0 < $1 }
     var start = 0
     do {
       try subject.model.withCancellation({ progress.isCancelled }) {
         while start < order.count {
           if progress.isCancelled { return }
-          let layer = startLayers[order[start]]
+          let plan = plans[order[start]]
+          let perPass = max(1, tokenRowsPerPass / max(1, B * (T - plan.offset)))
           var end = start
-          while end < order.count, end - start < perPass, startLayers[order[end]] == layer { end += 1 }
+          while end < order.count, end - start < perPass, plans[order[end]].key == plan.key { end += 1 }
           let chunk = Array(order[start..<end])
-          let hooks = makeHooks(variants: chunk.map { variants[$0] }, spans: chunk.map { spans[$0] })
-          let logits = try subject.model.withHooks(hooks) { () -> Tensor in
-            let stackedLengths = lengths.map { Array([[Int]](repeating: $0, count: chunk.count).joined()) }
-            guard let layer else {
-              return try subject.model.forward(PaddedBatch(Array([[[Int]]](repeating: rows, count: chunk.count).joined())), logits: logitSelection)
-            }
-            let residual = residuals[layer]!  // [B,T,C]
-            let stacked = Tensor(shape: [chunk.count * B] + residual.shape.dropFirst(), values: Array([[Float]](repeating: residual.values, count: chunk.count).joined()))
-            return try subject.model.forward(fromLayer: layer, residual: stacked, lengths: stackedLengths, logits: logitSelection)
-          }
+          let hooks = try makeHooks(variants: chunk.map { variants[$0] }, offset: plan.offset)
+          let logits = try subject.model.withHooks(hooks) { try forward(plan, variants: chunk.count, cache: cache) }
           let values = try metric.tiled(chunk.count).perRow(logits)
           for (slot, v) in chunk.enumerated() { out[v] = Array(values[(slot * B)..<((slot + 1) * B)]) }
           progress.advance(by: chunk.count)
@@ -94,34 +83,86 @@ struct VariantRunner {
     return out
   }
 
-  /// The target run's residual stream entering each of `layers` ([B,T,C] each; layer L is the
-  /// input of ln_final).
-  private func cachedResidualStream(layers: Set<Int>) throws -> [Int: Tensor] {
-    guard !layers.isEmpty else { return [:] }
-    let L = subject.layers
-    let sites = Set(layers.map { $0 == L ? HookSite.block(L - 1, .residPost) : HookSite.block($0, .residPre) })
-    let (_, cache) = try subject.model.runWithCache(batch, sites: sites)
-    return Dictionary(uniqueKeysWithValues: layers.map { l in (l, cache[l == L ? HookSite.block(L - 1, .residPost) : HookSite.block(l, .residPre)]!) })
+  /// Where a variant's pass starts: the first block it edits (nil: it edits the embedding, so it
+  /// runs from the tokens) and the first position (0 unless every edit is at a later position, the
+  /// rows have no padding and the metric reads only the last position).
+  struct PassPlan {
+    let layer: Int?
+    let offset: Int
+    var key: Key { Key(layer: layer ?? -1, offset: offset) }
+
+    struct Key: Hashable, Comparable {
+      let layer: Int, offset: Int
+      static func < (a: Key, b: Key) -> Bool { (a.layer, a.offset) < (b.layer, b.offset) }
+    }
+
+    init(edits: [ActivationEdit], runner: VariantRunner) throws {
+      let config = runner.subject.config
+      for edit in edits { _ = try edit.selector.spans(site: edit.site, T: runner.T, config: config) }  // refuse bad heads and positions
+      layer = edits.isEmpty ? runner.subject.layers : edits.map { $0.site.layer ?? -1 }.min().flatMap { $0 < 0 ? nil : $0 }
+      let suffixAllowed = layer != nil && runner.lengths == nil && !runner.metric.readsEveryPosition && !edits.isEmpty
+      offset = suffixAllowed ? min(edits.map(\.selector.firstPosition).min()!, runner.T - 1) : 0
+    }
   }
 
-  /// One hook per patched site, writing each variant's edits into its own rows.
-  private func makeHooks(variants: [[ActivationEdit]], spans: [[[(offset: Int, length: Int)]]]) -> [Hook] {
-    struct Write { let slot: Int; let spans: [(offset: Int, length: Int)]; let source: Tensor }
+  /// One stacked pass of `variants` copies of the prompts, as `plan` says.
+  private func forward(_ plan: PassPlan, variants: Int, cache: ActivationCache) throws -> Tensor {
+    let model = subject.model
+    let stackedLengths = lengths.map { Array([[Int]](repeating: $0, count: variants).joined()) }
+    guard let layer = plan.layer else {
+      return try model.forward(PaddedBatch(Array([[[Int]]](repeating: rows, count: variants).joined())), logits: logitSelection)
+    }
+    let residual = residualStream(cache, layer: layer)  // [B,T,C]
+    let C = subject.config.modelDim, p = plan.offset, S = T - p
+    var suffix = [Float]()
+    suffix.reserveCapacity(variants * B * S * C)
+    for _ in 0..<variants {
+      for b in 0..<B { suffix += residual.values[((b * T + p) * C)..<((b * T + T) * C)] }
+    }
+    let stacked = Tensor(shape: [variants * B, S, C], values: suffix)
+    guard p > 0 else { return try model.forward(fromLayer: layer, residual: stacked, lengths: stackedLengths, logits: logitSelection) }
+    let prefix = try AttentionPrefix(cache: cache, layers: layer..<subject.layers, positions: p, variants: variants)
+    return try model.forward(fromLayer: layer, suffix: stacked, offset: p, prefix: prefix, logits: logitSelection)
+  }
+
+  /// The target run's activations the passes start from: `resid_pre` of each start layer (layer L
+  /// is the input of ln_final), and every layer's keys and values when a suffix pass needs them.
+  private func targetCache(layers: Set<Int>, suffix: Bool) throws -> ActivationCache {
+    var sites = Set(layers.map { residualSite($0) })
+    if suffix { for l in 0..<subject.layers { sites.insert(.block(l, .k)); sites.insert(.block(l, .v)) } }
+    guard !sites.isEmpty else { return ActivationCache() }
+    return try subject.model.runWithCache(batch, sites: sites).cache
+  }
+
+  private func residualSite(_ layer: Int) -> HookSite {
+    layer == subject.layers ? .block(layer - 1, .residPost) : .block(layer, .residPre)
+  }
+
+  private func residualStream(_ cache: ActivationCache, layer: Int) -> Tensor { cache[residualSite(layer)]! }
+
+  /// One hook per patched site, writing each variant's edits into its own rows (of a pass over
+  /// positions `offset`…).
+  private func makeHooks(variants: [[ActivationEdit]], offset: Int) throws -> [Hook] {
+    struct Write { let slot: Int; let spans: [(source: Int, destination: Int, length: Int)]; let source: Tensor }
     var bySite: [HookSite: [Write]] = [:]
     for (slot, edits) in variants.enumerated() {
-      for (e, edit) in edits.enumerated() { bySite[edit.site, default: []].append(Write(slot: slot, spans: spans[slot][e], source: edit.source)) }
+      for edit in edits {
+        let spans = try edit.selector.suffixSpans(site: edit.site, T: T, p: offset, config: subject.config)
+        bySite[edit.site, default: []].append(Write(slot: slot, spans: spans, source: edit.source))
+      }
     }
     let B = self.B
     return bySite.map { site, writes in
       Hook(site) { tensor, _ in
-        let rowSize = tensor.count / tensor.shape[0]  // one prompt row's elements
+        let rowSize = tensor.count / tensor.shape[0]  // one prompt row's elements in this pass
         tensor.values.withUnsafeMutableBufferPointer { out in
           for write in writes {
             write.source.values.withUnsafeBufferPointer { src in
+              let sourceRow = src.count / B  // one prompt row of the full-length source
               for b in 0..<B {
                 let dst = out.baseAddress! + (write.slot * B + b) * rowSize
-                let from = src.baseAddress! + b * rowSize
-                for span in write.spans { (dst + span.offset).update(from: from + span.offset, count: span.length) }
+                let from = src.baseAddress! + b * sourceRow
+                for span in write.spans { (dst + span.destination).update(from: from + span.source, count: span.length) }
               }
             }
           }
