@@ -75,3 +75,35 @@ public struct ActivationEdit: @unchecked Sendable {
     self.source = source
   }
 }
+
+extension PatchSelector {
+  /// The first position the patch changes at its site. Attention is causal, so positions before
+  /// it keep their unpatched values at every layer (0 for patches that cover every position).
+  var firstPosition: Int {
+    switch self {
+    case .everything, .head: return 0
+    case .position(let p), .headAtPosition(_, let p): return p
+    case .patternCell(_, let destination, _): return destination
+    }
+  }
+
+  /// The runs to copy in a pass over the suffix positions p..<T only (the engine's suffix pass,
+  /// whose hooks see [S,…] rows and [NH,S,T] patterns with S = T − p): each run's offset in a
+  /// full-length source row, its offset in the suffix row, and its length. Needs p <= firstPosition.
+  func suffixSpans(site: HookSite, T: Int, p: Int, config: ModelConfig) throws -> [(source: Int, destination: Int, length: Int)] {
+    let full = try spans(site: site, T: T, config: config)
+    let S = T - p
+    switch site.point {
+    case .pattern, .attnScores:
+      // [NH,T,T] → [NH,S,T]: head h, destination d, source s sits at h·S·T + (d − p)·T + s.
+      return full.map { span in
+        let h = span.offset / (T * T), d = (span.offset % (T * T)) / T, s = span.offset % T
+        return (span.offset, h * S * T + (d - p) * T + s, span.length)
+      }
+    default:
+      // [T,…] rows → [S,…] rows: a position t moves to t − p.
+      let width = site.shape(batch: 1, positions: T, config: config).dropFirst(2).reduce(1, *)
+      return full.map { ($0.offset, $0.offset - p * width, $0.length) }
+    }
+  }
+}
