@@ -58,23 +58,16 @@ struct VariantRunner {
     let plans = try variants.map { try PassPlan(edits: $0, runner: self) }
     let needed = Set(plans.compactMap(\.layer))
     let cache = try targetCache(layers: needed, suffix: plans.contains { $0.offset > 0 })
-    let order = variants.indices.sorted { plans[$0].key != plans[$1].key ? plans[$0].key < plans[$1].key : $0 < $1 }
-    var start = 0
+    let chunks = PassChunks.plan(plans, rowsPerVariant: { B * (T - $0) }, maximumRows: tokenRowsPerPass)
     do {
       try subject.model.withCancellation({ progress.isCancelled }) {
-        while start < order.count {
+        for (plan, chunk) in chunks {
           if progress.isCancelled { return }
-          let plan = plans[order[start]]
-          let perPass = max(1, tokenRowsPerPass / max(1, B * (T - plan.offset)))
-          var end = start
-          while end < order.count, end - start < perPass, plans[order[end]].key == plan.key { end += 1 }
-          let chunk = Array(order[start..<end])
           let hooks = try makeHooks(variants: chunk.map { variants[$0] }, offset: plan.offset)
           let logits = try subject.model.withHooks(hooks) { try forward(plan, variants: chunk.count, cache: cache) }
           let values = try metric.tiled(chunk.count).perRow(logits)
           for (slot, v) in chunk.enumerated() { out[v] = Array(values[(slot * B)..<((slot + 1) * B)]) }
           progress.advance(by: chunk.count)
-          start = end
         }
       }
     } catch EngineError.cancelled {
@@ -88,7 +81,7 @@ struct VariantRunner {
   /// rows have no padding and the metric reads only the last position).
   struct PassPlan {
     let layer: Int?
-    let offset: Int
+    var offset: Int
     var key: Key { Key(layer: layer ?? -1, offset: offset) }
 
     struct Key: Hashable, Comparable {
