@@ -79,7 +79,7 @@ extension AttributionPatching {
       }
     }
     var rows = GroupedRows(cells: cells.count)
-    try rows.addBaselines(runner: VariantRunner(subject: subject, rows: target, metric: metric), pair: pair, metric: metric)
+    try rows.addBaselines(runner: VariantRunner(subject: subject, rows: target, metric: metric), pair: pair)
     rows.add(perRow)
     return rows
   }

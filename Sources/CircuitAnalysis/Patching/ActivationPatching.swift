@@ -61,7 +61,7 @@ extension ActivationPatching {
       let (target, source) = direction == .denoising ? (group.corrupted, group.clean) : (group.clean, group.corrupted)
       let runner = try VariantRunner(subject: subject, rows: target, metric: metric)
       _ = try subject.model.validate(tokens: PaddedBatch(source).tokens)
-      try rows.addBaselines(runner: runner, pair: group, metric: metric)
+      try rows.addBaselines(runner: runner, pair: group)
       let (_, sourceCache) = try subject.model.runWithCache(PaddedBatch(source), sites: sweep.sites(layers: subject.layers))
       let cells = sweep.allCells(layers: subject.layers, heads: subject.heads, positions: group.length)
       let variants = cells.map { [ActivationEdit(site: $0.site, selector: $0.selector, source: sourceCache[$0.site]!)] }

@@ -21,10 +21,9 @@ struct GroupedRows {
 
   /// The metric on the group's unpatched clean and corrupted runs (computed once, Heimersheim &
   /// Nanda 2024).
-  mutating func addBaselines(runner: VariantRunner, pair: PromptPairBatch, metric: Metric) throws {
-    let model = runner.subject.model
-    clean += try metric.perRow(model.forward(pair.cleanBatch, logits: runner.logitSelection))
-    corrupted += try metric.perRow(model.forward(pair.corruptedBatch, logits: runner.logitSelection))
+  mutating func addBaselines(runner: VariantRunner, pair: PromptPairBatch) throws {
+    clean += try runner.evaluate(pair.cleanBatch)
+    corrupted += try runner.evaluate(pair.corruptedBatch)
   }
 
   /// Baselines for a result with no corrupted run (ablation): the unablated metric.

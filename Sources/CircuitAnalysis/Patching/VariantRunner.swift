@@ -33,11 +33,30 @@ struct VariantRunner {
   var lengths: [Int]? { batch.lengths.allSatisfy { $0 == T } ? nil : batch.lengths }
 
   /// The metric of each prompt row with no edits, [B].
-  func baseline() throws -> [Double] {
-    try metric.perRow(subject.model.forward(batch, logits: logitSelection))
+  func baseline() throws -> [Double] { try evaluate(batch) }
+
+  /// The metric of each row of an unpatched batch with the target's answers (the clean or the
+  /// corrupted prompts), measured the same way as the patched passes.
+  func evaluate(_ rows: PaddedBatch) throws -> [Double] {
+    try measure(variants: 1) { try subject.model.forward(rows, logits: logitSelection) }
   }
 
-  var logitSelection: LogitPositions { metric.readsEveryPosition ? .all : .last }
+  /// Logit differences are read from ln_final's output (`LogitDirectionReadout`); other metrics
+  /// from the logits at the last position (every position for loss).
+  var readout: LogitDirectionReadout? {
+    metric.kind == .logitDifference ? LogitDirectionReadout(model: subject.model, answers: metric.answers, wrongs: metric.wrongs) : nil
+  }
+
+  var logitSelection: LogitPositions { metric.kind == .logitDifference ? .positions([]) : metric.readsEveryPosition ? .all : .last }
+
+  /// The metric of every row of a pass over `variants` stacked copies of the prompts.
+  func measure(variants: Int, _ pass: () throws -> Tensor) throws -> [Double] {
+    guard let readout else { return try metric.tiled(variants).perRow(pass()) }
+    let lengths = self.lengths
+    return try readout.measure(model: subject.model, last: { row, positions in
+      positions == T ? (lengths?[row % B] ?? T) - 1 : positions - 1
+    }, pass)
+  }
 
   /// The metric of every prompt row of every variant, [variants][B]; nil for the variants a
   /// cancellation left unrun. Progress advances by one per variant.
@@ -64,8 +83,9 @@ struct VariantRunner {
         for (plan, chunk) in chunks {
           if progress.isCancelled { return }
           let hooks = try makeHooks(variants: chunk.map { variants[$0] }, offset: plan.offset)
-          let logits = try subject.model.withHooks(hooks) { try forward(plan, variants: chunk.count, cache: cache) }
-          let values = try metric.tiled(chunk.count).perRow(logits)
+          let values = try measure(variants: chunk.count) {
+            try subject.model.withHooks(hooks) { try forward(plan, variants: chunk.count, cache: cache) }
+          }
           for (slot, v) in chunk.enumerated() { out[v] = Array(values[(slot * B)..<((slot + 1) * B)]) }
           progress.advance(by: chunk.count)
         }

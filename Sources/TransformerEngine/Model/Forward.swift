@@ -210,6 +210,9 @@ extension TransformerModel {
   /// Logits [B, P, V] from `ws.finalOut` at each row's positions.
   func unembed(_ ws: Workspace, positions: RowPositions) -> Tensor {
     let B = ws.B, T = ws.T, C = config.modelDim, V = config.vocabularySize, P = positions.P
+    // No positions (`.positions([])`): a caller reading `unembed.hook_in` itself, e.g. one
+    // direction of the logits, skips reading the whole unembedding.
+    if P == 0 { return Tensor(shape: [B, 0, V]) }
     let unembedding = parameters.pointer(config.tiedEmbeddings ? .tokenEmbedding : .unembedding)
     var logits = Tensor(shape: [B, P, V])
     logits.values.withUnsafeMutableBufferPointer { out in
