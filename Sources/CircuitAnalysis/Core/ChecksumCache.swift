@@ -9,9 +9,15 @@ import TransformerEngine
 /// unreadable or unwritable cache only means hashing again.
 public enum ChecksumCache {
   public struct Entry: Codable, Equatable {
-    let size: Int
-    let modified: Double
-    let sha256: String
+    public let size: Int
+    public let modified: Double
+    public let sha256: String
+
+    public init(size: Int, modified: Double, sha256: String) {
+      self.size = size
+      self.modified = modified
+      self.sha256 = sha256
+    }
   }
 
   public static func file(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
