@@ -76,8 +76,20 @@ struct VariantRunner {
     }
     let plans = try variants.map { try PassPlan(edits: $0, runner: self) }
     let needed = Set(plans.compactMap(\.layer))
-    let cache = try targetCache(layers: needed, suffix: plans.contains { $0.offset > 0 })
+    let editSites = Set(variants.joined().map(\.site))
+    let cache = try targetCache(layers: needed, suffix: plans.contains { $0.offset > 0 }, editSites: editSites)
+    // A variant that writes the values the target run already has is the target run: its metric
+    // is the baseline, with no pass. (A clean/corrupted pair differing at one token has identical
+    // activations at every earlier position, so most by-position cells are such no-ops.)
+    let noOps = try variants.indices.filter { try writesTargetValues(variants[$0], cache: cache) }
+    if !noOps.isEmpty {
+      let base = try baseline()
+      for v in noOps { out[v] = base }
+      progress.advance(by: noOps.count)
+    }
+    let skipped = Set(noOps)
     let chunks = PassChunks.plan(plans, rowsPerVariant: { B * (T - $0) }, maximumRows: tokenRowsPerPass)
+      .map { ($0.plan, $0.variants.filter { !skipped.contains($0) }) }.filter { !$0.1.isEmpty }
     do {
       try subject.model.withCancellation({ progress.isCancelled }) {
         for (plan, chunk) in chunks {
@@ -140,11 +152,28 @@ struct VariantRunner {
 
   /// The target run's activations the passes start from: `resid_pre` of each start layer (layer L
   /// is the input of ln_final), and every layer's keys and values when a suffix pass needs them.
-  private func targetCache(layers: Set<Int>, suffix: Bool) throws -> ActivationCache {
-    var sites = Set(layers.map { residualSite($0) })
+  private func targetCache(layers: Set<Int>, suffix: Bool, editSites: Set<HookSite>) throws -> ActivationCache {
+    var sites = Set(layers.map { residualSite($0) }).union(editSites)
     if suffix { for l in 0..<subject.layers { sites.insert(.block(l, .k)); sites.insert(.block(l, .v)) } }
     guard !sites.isEmpty else { return ActivationCache() }
     return try subject.model.runWithCache(batch, sites: sites).cache
+  }
+
+  /// Whether every edit writes exactly the values the target run has at its elements.
+  private func writesTargetValues(_ edits: [ActivationEdit], cache: ActivationCache) throws -> Bool {
+    guard !edits.isEmpty else { return false }
+    for edit in edits {
+      guard let target = cache[edit.site] else { return false }
+      let spans = try edit.selector.spans(site: edit.site, T: T, config: subject.config)
+      let row = target.count / B
+      for b in 0..<B {
+        for span in spans {
+          let start = b * row + span.offset
+          if edit.source.values[start..<(start + span.length)] != target.values[start..<(start + span.length)] { return false }
+        }
+      }
+    }
+    return true
   }
 
   private func residualSite(_ layer: Int) -> HookSite {
