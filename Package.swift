@@ -29,11 +29,12 @@ let package = Package(
     .target(
       name: "CircuitAnalysis", dependencies: ["TransformerEngine", "Tokenizers", "Corpus"],
       resources: [.copy("Resources/headlab.result-1.schema.json")]),
+    .target(name: "WorkbenchCore", dependencies: ["CircuitAnalysis", "TransformerEngine", "Tokenizers"]),
     .target(name: "HeadLabTestSupport", dependencies: ["TransformerEngine", "Tokenizers", "CircuitAnalysis"]),
     .executableTarget(
       name: "headlab",
       dependencies: [
-        "TransformerEngine", "Tokenizers", "ModelTraining", "CircuitAnalysis", "Corpus",
+        "TransformerEngine", "Tokenizers", "ModelTraining", "CircuitAnalysis", "Corpus", "WorkbenchCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -48,6 +49,7 @@ let package = Package(
       name: "CircuitAnalysisTests",
       dependencies: ["CircuitAnalysis", "TransformerEngine", "Tokenizers", "HeadLabTestSupport"],
       resources: [.copy("Resources")]),
+    .testTarget(name: "WorkbenchCoreTests", dependencies: ["WorkbenchCore", "CircuitAnalysis", "HeadLabTestSupport"]),
     .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
     .testTarget(
       name: "HeadLabCLITests", dependencies: ["TransformerEngine", "Tokenizers", "HeadLabTestSupport", "CircuitAnalysis"],

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TransformerEngine
+import WorkbenchCore
 
 @main
 struct HeadLab: ParsableCommand {
@@ -23,7 +24,7 @@ struct HeadLab: ParsableCommand {
 }
 
 /// Runs a command body, turning any thrown error into one `headlab: error: ...` line on stderr
-/// and exit code 1 (ArgumentParser's own usage errors keep their usual form).
+/// and exit code 2 (`ExitStatus.failure`; ArgumentParser's own usage errors keep their usual form and code 64).
 func reportingErrors(_ body: () throws -> Void) throws {
   do {
     try body()
@@ -32,6 +33,6 @@ func reportingErrors(_ body: () throws -> Void) throws {
   } catch {
     let message = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
     FileHandle.standardError.write(Data("headlab: error: \(message)\n".utf8))
-    throw ExitCode(1)
+    throw ExitCode(ExitStatus.failure.rawValue)
   }
 }

@@ -23,7 +23,7 @@ final class AnalysisCommandTests: XCTestCase {
 
   func assertOneLineError(_ arguments: [String], naming culprit: String, file: StaticString = #filePath, line: UInt = #line) throws {
     let out = try headlab(arguments)
-    XCTAssertEqual(out.status, 1, "exit status; stderr: \(out.stderr)", file: file, line: line)
+    XCTAssertEqual(out.status, 2, "exit status; stderr: \(out.stderr)", file: file, line: line)
     XCTAssertTrue(out.stderr.hasPrefix("headlab: error: "), out.stderr, file: file, line: line)
     XCTAssertTrue(out.stderr.contains(culprit), "'\(culprit)' not in: \(out.stderr)", file: file, line: line)
   }

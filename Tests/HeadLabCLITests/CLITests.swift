@@ -5,7 +5,7 @@ import TransformerEngine
 import XCTest
 
 /// Runs the built `headlab` binary: outputs parse, and bad input gives one error line naming the
-/// culprit with exit code 1.
+/// culprit with exit code 2.
 final class CLITests: XCTestCase {
   var directory: URL!
 
@@ -24,7 +24,7 @@ final class CLITests: XCTestCase {
   /// Exit code 1 and exactly one stderr line, which contains `culprit`.
   func assertOneLineError(_ arguments: [String], naming culprit: String, file: StaticString = #filePath, line: UInt = #line) throws {
     let result = try headlab(arguments)
-    XCTAssertEqual(result.status, 1, "exit status; stderr: \(result.stderr)", file: file, line: line)
+    XCTAssertEqual(result.status, 2, "exit status; stderr: \(result.stderr)", file: file, line: line)
     let lines = result.stderr.split(separator: "\n")
     XCTAssertEqual(lines.count, 1, "stderr: \(result.stderr)", file: file, line: line)
     XCTAssertTrue(result.stderr.hasPrefix("headlab: error: "), result.stderr, file: file, line: line)

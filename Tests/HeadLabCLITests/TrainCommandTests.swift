@@ -11,7 +11,7 @@ final class TrainCommandTests: XCTestCase {
     try HeadLabBinary.writeTinyRecipe(to: recipe, contextLength: 16)
     let out = directory.appendingPathComponent("out")
     let result = try HeadLabBinary.run(["train", "--config", recipe.path, "--out", out.path])
-    XCTAssertEqual(result.status, 1, result.stderr)
+    XCTAssertEqual(result.status, 2, result.stderr)
     let last = try XCTUnwrap(result.stderr.split(separator: "\n").last)
     XCTAssert(last.hasPrefix("headlab: error: \(recipe.path): model.contextLength is 16, but the behaviour evaluation needs "), String(last))
     XCTAssertFalse(result.stderr.contains("step "), "no training step ran")
