@@ -29,23 +29,6 @@ struct DatasetOptions: ParsableArguments {
   }
 
   static func build(_ name: String, count: Int, seed: UInt64, order: String = "mixed", corruption: String = "abc", loaded: LoadedModel) throws -> PromptDataset {
-    switch name {
-    case "ioi":
-      guard let order = IOIDataset.Order(rawValue: order) else {
-        throw AnalysisError.unknownName(kind: "IOI order", name: order, known: IOIDataset.Order.allCases.map(\.rawValue))
-      }
-      guard let corruption = IOIDataset.Corruption(rawValue: corruption) else {
-        throw AnalysisError.unknownName(kind: "IOI corruption", name: corruption, known: IOIDataset.Corruption.allCases.map(\.rawValue))
-      }
-      return try IOIDataset(count: count, seed: seed, order: order, corruption: corruption).build(tokenizer: loaded.tokenizer)
-    case "successor": return try SuccessorDataset(count: count, seed: seed).build(tokenizer: loaded.tokenizer)
-    case "induction": return try InductionDataset(count: count, seed: seed).build(tokenizer: loaded.tokenizer)
-    default:
-      let url = URL(fileURLWithPath: name)
-      guard FileManager.default.fileExists(atPath: url.path) else {
-        throw AnalysisError.unknownName(kind: "dataset (and no such file)", name: name, known: ["ioi", "successor", "induction", "a JSONL file"])
-      }
-      return try UserPairsFile.read(url, tokenizer: loaded.tokenizer)
-    }
+    try PromptDataset.named(name, count: count, seed: seed, ioiOrder: order, ioiCorruption: corruption, tokenizer: loaded.tokenizer)
   }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import CircuitAnalysis
-import Corpus
 import Foundation
 
 /// `headlab detect`: head-role detectors, one [L,NH] result per detector.
@@ -55,15 +54,8 @@ struct Detect: ParsableCommand {
       }
       let loaded = try modelOptions.load()
       let subject = try loaded.subject(name: modelOptions.model)
-      let induction = try InductionDataset(count: count, seed: seed, length: length).build(tokenizer: loaded.tokenizer)
-      // The induction dataset's clean prompts are [BOS] + r + r without r's last token: add it back.
-      let sequences = induction.pairs.map { $0.clean + [$0.answer] }
-      let names = Lexicon.names.compactMap { name -> Int? in
-        let ids = loaded.tokenizer.encode(" " + name, prependBOS: false)
-        return ids.count == 1 ? ids[0] : nil
-      }
-      let inputs = HeadDetectorInputs(
-        sequences: sequences, successorTasks: try SuccessorTokenSets(tokenizer: loaded.tokenizer).successorTasks, copyTokens: Array(Set(names)).sorted(),
+      let inputs = try HeadDetectorInputs.standard(
+        tokenizer: loaded.tokenizer, count: count, seed: seed, length: length,
         scoring: PatternScoring(errorMeasure: measure, excludeBOS: !includeBOS, excludeCurrentToken: excludeCurrentToken),
         addingTokenEmbedding: addTokenEmbedding)
       var results = try HeadDetectors.run(subject, detectors: detectors, inputs: inputs)

@@ -12,14 +12,16 @@ struct HeadLab: ParsableCommand {
       With no subcommand, headlab opens the model given by --model (default: the embedded model) \
       and prints its summary and a greedy completion.
       """,
-    subcommands: [Run.self, Forward.self, Tokenize.self, Info.self, Patch.self, Attribution.self, Ablate.self, Lens.self, DirectAttribution.self, Detect.self, Relevance.self, Train.self, Bench.self],
+    subcommands: [Run.self, Forward.self, Tokenize.self, Info.self, Patch.self, Attribution.self, Ablate.self, Lens.self, DirectAttribution.self, Detect.self, Relevance.self, Batch.self, Train.self, Bench.self],
     defaultSubcommand: Run.self)
 
   /// Chooses OpenBLAS's AVX-512 kernels where its own detection missed them (see
   /// `BLAS.adoptAVX512KernelsIfMisdetected`), then runs the command.
   static func main() {
     BLAS.adoptAVX512KernelsIfMisdetected()
-    main(nil)
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments.first == "--batch" { arguments[0] = "batch" }  // `headlab --batch FILE` is `headlab batch FILE`
+    main(arguments)
   }
 }
 

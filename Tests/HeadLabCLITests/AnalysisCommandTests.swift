@@ -108,3 +108,33 @@ final class AnalysisCommandTests: XCTestCase {
     try assertOneLineError(["patch", "--model", directory.path, "--clean", "hello world", "--corrupted", "hello world", "--answer", " hello", "--wrong", ",", "--sweep", "resid_pre"], naming: "non-finite")
   }
 }
+
+/// `headlab --batch FILE`: a script runs to the end (exit 0); a failing line stops it with exit 2
+/// and an error naming the line.
+final class BatchCommandTests: XCTestCase {
+  func testBatchScriptRunsAndAFailingLineIsNamed() throws {
+    let directory = try HeadLabBinary.temporaryDirectory("headlab-batch")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let script = directory.appendingPathComponent("ioi.headlab")
+    try """
+      # IOI on the embedded model
+      pair clean="When Mary and John went to the store, John gave a drink to" corrupted="When Mary and John went to the store, Mary gave a drink to"
+      answer " Mary" " John"
+      patch attn_head_out_all_pos normalise=yes
+      """.write(to: script, atomically: true, encoding: .utf8)
+    let out = try HeadLabBinary.run(["--batch", script.path, "--json"])
+    XCTAssertEqual(out.status, 0, out.stderr)
+    let result = try AnalysisResult.decode(Data(out.stdout.utf8))
+    XCTAssertEqual(result.kind, "patch.attn_head_out_all_pos")
+    try result.validate()
+
+    try (try String(contentsOf: script, encoding: .utf8) + "\npatch resid_pre noising=perhaps\n").write(to: script, atomically: true, encoding: .utf8)
+    let failed = try HeadLabBinary.run(["batch", script.path])
+    XCTAssertEqual(failed.status, 2, failed.stderr)
+    XCTAssertTrue(failed.stderr.contains("line 5, column 25"), failed.stderr)
+    XCTAssertTrue(failed.stdout.contains("patch.attn_head_out_all_pos"), "the lines before the failure ran: \(failed.stdout)")
+    let missing = try HeadLabBinary.run(["--batch", directory.appendingPathComponent("none.headlab").path])
+    XCTAssertEqual(missing.status, 2)
+    XCTAssertTrue(missing.stderr.contains("none.headlab"), missing.stderr)
+  }
+}

@@ -1,0 +1,90 @@
+import CircuitAnalysis
+
+/// Every command the workbench's `:` prompt and `headlab batch` scripts accept, in help order.
+public enum CommandCatalog {
+  public static let all: [CommandSpec] = [
+    CommandSpec(
+      name: "model", group: "model", summary: "Load a model: a directory, a name in the offline Hugging Face cache, or `default` (the embedded model).",
+      usage: "model NAME|PATH", positionals: 1...1, examples: ["model default", "model gpt2"]),
+    CommandSpec(
+      name: "prompt", group: "prompt", summary: "Set the prompt (BOS is prepended) that ablate, lens and dla read.",
+      usage: "prompt TEXT", positionals: 1...1, examples: [#"prompt "When Mary and John went to the store, John gave a drink to""#]),
+    CommandSpec(
+      name: "pair", group: "prompt", summary: "Set the clean and corrupted prompts of patching and attribution patching (they must align token by token).",
+      usage: "pair clean=TEXT corrupted=TEXT", options: ["clean", "corrupted"],
+      examples: [#"pair clean="When Mary and John went to the store, John gave a drink to" corrupted="When Mary and John went to the store, Mary gave a drink to""#]),
+    CommandSpec(
+      name: "answer", group: "prompt", summary: "Set the answer token and the wrong token the logit difference is taken against (single tokens).",
+      usage: "answer TOKEN WRONG", positionals: 2...2, examples: [#"answer " Mary" " John""#]),
+    CommandSpec(
+      name: "metric", group: "prompt", summary: "Choose the metric: \(Metric.Kind.allCases.map(\.rawValue).joined(separator: ", ")).",
+      usage: "metric NAME [k=K]", options: ["k"], positionals: 1...1, examples: ["metric logit_diff", "metric topk_accuracy k=5"]),
+    CommandSpec(
+      name: "patch", group: "analysis", summary: "Activation-patching sweep on the pair (TransformerLens's granularities).",
+      usage: "patch SWEEP [noising=yes] [normalise=yes]", options: ["noising", "normalise"], positionals: 1...1,
+      examples: ["patch attn_head_out_all_pos", "patch resid_pre normalise=yes"]),
+    CommandSpec(
+      name: "atp", group: "analysis", summary: "Attribution-patching estimate of a sweep on the pair, optionally beside the real sweep.",
+      usage: "atp SWEEP [noising=yes] [beside=yes]", options: ["noising", "beside"], positionals: 1...1,
+      examples: ["atp attn_head_out_all_pos beside=yes"]),
+    CommandSpec(
+      name: "ablate", group: "analysis", summary: "Ablate heads on the prompt: each head in turn, or a set (9.6,10.*).",
+      usage: "ablate each|HEADS [mode=zero|mean|resample] [reference=ioi|successor|induction] [count=N] [seed=S] [positions=P,Q]",
+      options: ["mode", "reference", "count", "seed", "positions"], positionals: 1...1,
+      examples: ["ablate each", "ablate 2.0,2.1 mode=mean reference=ioi"]),
+    CommandSpec(
+      name: "lens", group: "analysis", summary: "Logit lens on the prompt: the answer's logit, probability and rank per layer, and the top-k tokens.",
+      usage: "lens [top=K] [position=P]", options: ["top", "position"], examples: ["lens", "lens top=10"]),
+    CommandSpec(
+      name: "dla", group: "analysis", summary: "Direct logit attribution of every component to the logit difference on the prompt.",
+      usage: "dla [position=P]", options: ["position"], examples: ["dla"]),
+    CommandSpec(
+      name: "detect", group: "analysis", summary: "Head detectors: \(HeadDetector.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).",
+      usage: "detect [DETECTOR...] [seed=S] [measure=mul|abs]", options: ["seed", "measure"], positionals: 0...HeadDetector.allCases.count,
+      examples: ["detect", "detect induction previous_token measure=abs"]),
+    CommandSpec(
+      name: "relevance", group: "analysis", summary: "Per-head relevance to a dataset (gradient, ablation, patching or atp) and its relevance vector.",
+      usage: "relevance DATASET [method=gradient|ablation|patching|atp] [count=N] [seed=S]", options: ["method", "count", "seed"],
+      positionals: 1...1, examples: ["relevance ioi method=patching count=200"]),
+    CommandSpec(
+      name: "export", group: "export", summary: "Write the last results to a file: .json (headlab.result/1), .csv or .txt, chosen by the extension.",
+      usage: "export FILE", positionals: 1...1, examples: ["export patching.json", "export heads.csv"]),
+    CommandSpec(
+      name: "help", group: "help", summary: "List the commands, or show one command's usage and examples.",
+      usage: "help [COMMAND]", positionals: 0...1, examples: ["help", "help patch"]),
+  ]
+
+  public static func spec(named name: String) -> CommandSpec? { all.first { $0.name == name } }
+
+  /// The catalog as help text: one line per command, grouped.
+  public static var helpText: String {
+    var lines: [String] = []
+    var group = ""
+    for spec in all {
+      if spec.group != group {
+        group = spec.group
+        lines.append(lines.isEmpty ? "\(group):" : "\n\(group):")
+      }
+      lines.append("  \(spec.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(spec.summary)")
+    }
+    return lines.joined(separator: "\n")
+  }
+}
+
+extension CommandCatalog {
+  /// The README's command reference, generated from the catalog (a test fails when the README's
+  /// copy is stale): a table per group with usage and summary.
+  public static var markdownReference: String {
+    var lines: [String] = []
+    var group = ""
+    for spec in all {
+      if spec.group != group {
+        group = spec.group
+        if !lines.isEmpty { lines.append("") }
+        lines += ["**\(group)**", "", "| command | what it does |", "|---|---|"]
+      }
+      lines.append("| `\(spec.usage.replacingOccurrences(of: "|", with: "\\|"))` | \(spec.summary.replacingOccurrences(of: "|", with: "\\|")) |")
+    }
+    return lines.joined(separator: "\n")
+  }
+}

@@ -1,0 +1,103 @@
+import CircuitAnalysis
+import Foundation
+
+/// The analysis commands: each reads the workbench's prompt, pair, answer and metric, runs one
+/// `CircuitAnalysis` function and returns its results.
+extension Workbench {
+  /// The pair and answer as a batch; an error says which command to run first.
+  func pairBatch(_ a: CommandArguments) throws -> (WorkbenchModel, PromptPairBatch) {
+    let m = try loadedModel()
+    guard let pair else { throw a.missing("a clean/corrupted pair first: pair clean=TEXT corrupted=TEXT") }
+    guard let answer else { throw a.missing("the answer tokens first: answer TOKEN WRONG") }
+    return (m, try PromptPairBatch(clean: pair.clean, corrupted: pair.corrupted, answer: answer.answer, wrong: answer.wrong, tokenText: m.subject.tokenText))
+  }
+
+  func promptTokens(_ a: CommandArguments) throws -> (WorkbenchModel, [Int]) {
+    let m = try loadedModel()
+    guard let prompt else { throw a.missing("a prompt first: prompt TEXT") }
+    return (m, prompt)
+  }
+
+  func sweepAndDirection(_ a: CommandArguments) throws -> (PatchingSweep, PatchDirection) {
+    let name = try a.reading { try a.positional(0)!.choice(PatchingSweep.allCases.map(\.rawValue), noun: "sweep") }
+    let noising = try a.reading { try a.option("noising")?.boolean() } ?? false
+    return (PatchingSweep(rawValue: name)!, noising ? .noising : .denoising)
+  }
+
+  func patch(_ a: CommandArguments) throws -> CommandOutput {
+    let (sweep, direction) = try sweepAndDirection(a)
+    let normalise = try a.reading { try a.option("normalise")?.boolean() } ?? false
+    let (m, pair) = try pairBatch(a)
+    return .results([try ActivationPatching.sweep(sweep, subject: m.subject, pair: pair, metric: metric, direction: direction, normalise: normalise)])
+  }
+
+  func attribution(_ a: CommandArguments) throws -> CommandOutput {
+    let (sweep, direction) = try sweepAndDirection(a)
+    let beside = try a.reading { try a.option("beside")?.boolean() } ?? false
+    let (m, pair) = try pairBatch(a)
+    let result = beside
+      ? try AttributionPatching.besidePatching(sweep, subject: m.subject, pair: pair, metric: metric, direction: direction)
+      : try AttributionPatching.sweep(sweep, subject: m.subject, pair: pair, metric: metric, direction: direction)
+    return .results([result])
+  }
+
+  func ablate(_ a: CommandArguments) throws -> CommandOutput {
+    let (m, prompt) = try promptTokens(a)
+    guard let answer else { throw a.missing("the answer tokens first: answer TOKEN WRONG") }
+    let group = try PromptPairBatch(clean: prompt, corrupted: prompt, answer: answer.answer, wrong: answer.wrong, tokenText: m.subject.tokenText)
+    let modeName = try a.reading { try a.option("mode")?.choice(["zero", "mean", "resample"], noun: "ablation mode") } ?? "zero"
+    let seed = UInt64(try a.reading { try a.option("seed")?.integer(in: 0...Int.max) } ?? 0)
+    var mode = AblationMode.zero
+    if modeName != "zero" {
+      guard let reference = a.option("reference") else { throw a.missing("reference=DATASET for mode=\(modeName)") }
+      let count = try a.reading { try a.option("count")?.integer(in: 1...100_000) } ?? 200
+      let dataset = try PromptDataset.named(reference.text, count: count, seed: seed, tokenizer: m.tokenizer)
+      let ref = try dataset.ablationReference()
+      mode = modeName == "mean" ? .mean(ref) : .resample(ref, seed: seed)
+    }
+    let positions = try a.reading { try a.option("positions")?.positionList().resolve(count: prompt.count) }
+    let target = a.positional(0)!
+    if target.text == "each" {
+      return .results([try HeadAblation.eachHead(subject: m.subject, groups: [group], metric: metric, mode: mode, positions: positions)])
+    }
+    let heads = try a.reading { try target.headPattern().resolve(layers: m.subject.layers, heads: m.subject.heads) }
+    return .results([try HeadAblation.heads(heads, subject: m.subject, groups: [group], metric: metric, mode: mode, positions: positions)])
+  }
+
+  func lens(_ a: CommandArguments) throws -> CommandOutput {
+    let (m, prompt) = try promptTokens(a)
+    let top = try a.reading { try a.option("top")?.integer(in: 1...1000) } ?? 5
+    let position = try a.reading { try a.option("position")?.integer(in: 0...(prompt.count - 1)) }
+    return .results(try LogitLens.run(m.subject, tokens: prompt, answer: answer?.answer, position: position, topK: top))
+  }
+
+  func directAttribution(_ a: CommandArguments) throws -> CommandOutput {
+    let (m, prompt) = try promptTokens(a)
+    guard let answer else { throw a.missing("the answer tokens first: answer TOKEN WRONG") }
+    let position = try a.reading { try a.option("position")?.integer(in: 0...(prompt.count - 1)) }
+    return .results(try DirectLogitAttribution.run(m.subject, tokens: prompt, answer: answer.answer, wrong: answer.wrong, position: position))
+  }
+
+  func detect(_ a: CommandArguments) throws -> CommandOutput {
+    let m = try loadedModel()
+    let names = try a.reading { try a.line.positionals.map { try $0.choice(HeadDetector.allCases.map(\.rawValue), noun: "detector") } }
+    let detectors = names.isEmpty ? HeadDetector.allCases : names.map { HeadDetector(rawValue: $0)! }
+    let seed = UInt64(try a.reading { try a.option("seed")?.integer(in: 0...Int.max) } ?? 0)
+    let measure = try a.reading { try a.option("measure")?.choice(PatternScoring.ErrorMeasure.allCases.map(\.rawValue), noun: "error measure") } ?? "mul"
+    let inputs = try HeadDetectorInputs.standard(
+      tokenizer: m.tokenizer, seed: seed, scoring: PatternScoring(errorMeasure: PatternScoring.ErrorMeasure(rawValue: measure)!, excludeBOS: true))
+    return .results(try HeadDetectors.run(m.subject, detectors: detectors, inputs: inputs))
+  }
+
+  func relevance(_ a: CommandArguments) throws -> CommandOutput {
+    let m = try loadedModel()
+    let method = try a.reading { try a.option("method")?.choice(RelevanceMethod.allCases.map(\.rawValue), noun: "relevance method") } ?? "gradient"
+    let count = try a.reading { try a.option("count")?.integer(in: 1...100_000) } ?? 100
+    let seed = UInt64(try a.reading { try a.option("seed")?.integer(in: 0...Int.max) } ?? 0)
+    let dataset = try PromptDataset.named(a.positional(0)!.text, count: count, seed: seed, tokenizer: m.tokenizer)
+    var results = try HeadRelevance.scores(RelevanceMethod(rawValue: method)!, subject: m.subject, groups: [try dataset.batch(tokenText: m.subject.tokenText)], metric: metric)
+    results.append(try HeadRelevance.relevanceVector(results[0], concept: dataset.name))
+    for i in results.indices { results[i].params["dataset"] = dataset.resultParams }
+    return .results(results)
+  }
+}
