@@ -80,11 +80,13 @@ final class SessionFileTests: XCTestCase {
       text = text.replacingOccurrences(of: old, with: new)
     }
     XCTAssertEqual(try SessionFile.decode(Data(text.utf8)), session)
+    try SeedCorpus.write(Data(text.utf8), name: "minor-7-extra-fields.json")
   }
 
   func testNewerMajorVersionIsRefusedNamingBothVersions() throws {
     var text = String(decoding: try SessionFile.encode(try SessionSamples.session()), as: UTF8.self)
     text = text.replacingOccurrences(of: "\"major\" : 1", with: "\"major\" : 2").replacingOccurrences(of: "\"minor\" : 0", with: "\"minor\" : 3")
+    try SeedCorpus.write(Data(text.utf8), name: "major-2.json")
     XCTAssertThrowsError(try SessionFile.decode(Data(text.utf8), file: "ioi.session")) { error in
       XCTAssertEqual(error as? SessionFileError, .newerMajorVersion(file: "ioi.session", found: SessionVersion(major: 2, minor: 3), supported: SessionVersion(major: 1, minor: 0)))
       let message = String(describing: error)
