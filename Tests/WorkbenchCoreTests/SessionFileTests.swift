@@ -101,7 +101,8 @@ final class SessionFileTests: XCTestCase {
     object["format"] = "headlab.result/1"
     assertError(try SessionSamples.data(object), contains: "its format is \"headlab.result/1\", expected \"headlab.session\"")
     object["format"] = 1
-    assertError(try SessionSamples.data(object), contains: "not a HeadLab session: format:")
+    assertError(try SessionSamples.data(object), contains: "field format: expected a string")
+    assertError(Data("{\"format\": \"headlab.session\", \"version\": {\"major\": 1}}".utf8), contains: "field version.minor: missing")
     assertError(Data("[1, 2]".utf8), contains: "the top level is not a JSON object")
     assertError(Data("{\"format\": \"headlab.session\"}".utf8), contains: "field version: missing")
   }

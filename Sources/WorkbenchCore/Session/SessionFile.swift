@@ -39,7 +39,7 @@ public enum SessionFile {
       header = try JSONDecoder().decode(SessionHeader.self, from: data)
     } catch let error as DecodingError {
       if codingPath(error).isEmpty { throw SessionFileError.notASession(file: file, reason: "the top level is not a JSON object") }
-      throw SessionFileError.notASession(file: file, reason: "\(fieldPath(codingPath(error))): \(reason(error))")
+      throw SessionFileError.invalidField(file: file, path: fieldPath(codingPath(error), adding: error), reason: reason(error))
     }
     guard let format = header.format else {
       throw SessionFileError.notASession(file: file, reason: "it has no \"format\" field (expected \"\(Session.formatName)\")")
