@@ -50,6 +50,9 @@ public enum CommandCatalog {
       name: "export", group: "export", summary: "Write the last results to a file: .json (headlab.result/1), .csv or .txt, chosen by the extension.",
       usage: "export FILE", positionals: 1...1, examples: ["export patching.json", "export heads.csv"]),
     CommandSpec(
+      name: "save", group: "session", summary: "Save the session (model, inputs, every command with its results) atomically, keeping the previous file as FILE~.",
+      usage: "save FILE", positionals: 1...1, examples: ["save ioi.session.json"]),
+    CommandSpec(
       name: "help", group: "help", summary: "List the commands, or show one command's usage and examples.",
       usage: "help [COMMAND]", positionals: 0...1, examples: ["help", "help patch"]),
   ]

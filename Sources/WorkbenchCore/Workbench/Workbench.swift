@@ -19,6 +19,13 @@ public final class Workbench {
   public private(set) var metric = MetricChoice.logitDifference
   /// The results of the last command that produced any.
   public private(set) var lastResults: [AnalysisResult] = []
+  /// Every command that ran, with its results: what a saved session replays.
+  public private(set) var history: [SessionCommandRecord] = []
+  /// The texts behind the current inputs, for the session file.
+  var inputs = SessionInputs()
+
+  /// Commands that are not replayed from a session: they only show or write files.
+  static let unrecorded: Set<String> = ["help", "save", "export"]
 
   public init() {}
 
@@ -45,12 +52,18 @@ public final class Workbench {
     case "detect": output = try detect(arguments)
     case "relevance": output = try relevance(arguments)
     case "export": output = try export(arguments)
+    case "save": output = try save(arguments)
     case "help": output = try help(arguments)
     default: throw line.name.error("'\(line.name.text)' is in the catalog but has no executor")
     }
-    if case .results(let results) = output {
-      for result in results { try result.validate() }
-      lastResults = results
+    var results: [AnalysisResult] = []
+    if case .results(let list) = output {
+      for result in list { try result.validate() }
+      lastResults = list
+      results = list
+    }
+    if !Self.unrecorded.contains(arguments.spec.name) {
+      history.append(SessionCommandRecord(command: line.canonicalText, name: arguments.spec.name, arguments: Self.argumentsJSON(line), results: results))
     }
     return output
   }
@@ -70,6 +83,7 @@ public final class Workbench {
     prompt = nil
     pair = nil
     answer = nil
+    inputs = SessionInputs()
     let c = loaded.subject.config
     return .message("model \(reference): \(c.layers) layers x \(c.heads) heads, d_model \(c.modelDim), vocabulary \(c.vocabularySize), sha256 \(loaded.subject.identity.sha256.prefix(12))…")
   }
@@ -77,6 +91,7 @@ public final class Workbench {
   func setPrompt(_ a: CommandArguments) throws -> CommandOutput {
     let ids = try loadedModel().tokens(a.positional(0)!.text)
     prompt = ids
+    inputs.prompt = a.positional(0)!.text
     return .message("prompt: \(ids.count) tokens")
   }
 
@@ -89,12 +104,16 @@ public final class Workbench {
       throw AnalysisError.misalignedPair(clean: c.map(m.subject.tokenText), corrupted: k.map(m.subject.tokenText))
     }
     pair = (c, k)
+    inputs.clean = clean.text
+    inputs.corrupted = corrupted.text
     return .message("pair: \(c.count) tokens, differing at positions \(zip(c, k).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset))")
   }
 
   func setAnswer(_ a: CommandArguments) throws -> CommandOutput {
     let m = try loadedModel()
     answer = (try m.singleToken(a.positional(0)!.text, role: "answer"), try m.singleToken(a.positional(1)!.text, role: "wrong token"))
+    inputs.answer = a.positional(0)!.text
+    inputs.wrong = a.positional(1)!.text
     return .message("answer \(a.positional(0)!.text.debugDescription), wrong \(a.positional(1)!.text.debugDescription)")
   }
 
@@ -102,6 +121,7 @@ public final class Workbench {
     let name = try a.reading { try a.positional(0)!.choice(Metric.Kind.allCases.map(\.rawValue), noun: "metric") }
     let k = try a.reading { try a.option("k")?.integer(in: 1...1_000_000) } ?? 1
     metric = MetricChoice(Metric.Kind(rawValue: name)!, k: k)
+    inputs.metric = name
     return .message("metric \(name)")
   }
 
