@@ -12,7 +12,7 @@ struct HeadLab: ParsableCommand {
       With no subcommand, headlab opens the model given by --model (default: the embedded model) \
       and prints its summary and a greedy completion.
       """,
-    subcommands: [Run.self, Forward.self, Tokenize.self, Info.self, Patch.self, Attribution.self, Ablate.self, Lens.self, DirectAttribution.self, Detect.self, Relevance.self, Batch.self, Train.self, Bench.self],
+    subcommands: [Run.self, Forward.self, Tokenize.self, Info.self, Patch.self, Attribution.self, Ablate.self, Lens.self, DirectAttribution.self, Detect.self, Relevance.self, Batch.self, Merge.self, Train.self, Bench.self],
     defaultSubcommand: Run.self)
 
   /// Chooses OpenBLAS's AVX-512 kernels where its own detection missed them (see

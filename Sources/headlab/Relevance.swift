@@ -1,6 +1,7 @@
 import ArgumentParser
 import CircuitAnalysis
 import Foundation
+import WorkbenchCore
 
 /// `headlab relevance`: per-head relevance to a task dataset, its relevance vector and optionally
 /// the ordered-weakening curves.
@@ -27,6 +28,9 @@ struct Relevance: ParsableCommand {
   @Flag(name: .customLong("per-prompt"), help: "Include every prompt's scores (per_prompt) in the JSON.")
   var perPrompt = false
 
+  @Option(name: .long, help: "Run shard i/n of the dataset (0-based: $SLURM_ARRAY_TASK_ID/n, $JOB_COMPLETION_INDEX/n) and print only the scores, for headlab merge.")
+  var shard: String?
+
   @OptionGroup var output: ResultOutput
 
   func run() throws {
@@ -41,9 +45,16 @@ struct Relevance: ParsableCommand {
       let loaded = try modelOptions.load()
       let subject = try loaded.subject(name: modelOptions.model)
       let dataset = try datasetOptions.build(loaded)
-      let groups = [try dataset.batch(tokenText: subject.tokenText)]
+      let shardSpec = try shard.map { try ShardSpec(parsing: $0) }
+      var batch = try dataset.batch(tokenText: subject.tokenText)
+      if let shardSpec { batch = try batch.shard(shardSpec.index, of: shardSpec.count) }
+      let groups = [batch]
       var results = try HeadRelevance.scores(method, subject: subject, groups: groups, metric: MetricChoice(kind), perPrompt: perPrompt)
       for i in results.indices { results[i].params["dataset"] = dataset.resultParams }
+      if let shardSpec {
+        try output.print(ShardSpec.mergeable(results, shard: shardSpec))
+        return
+      }
       let scores = results[0]
       results.append(try HeadRelevance.relevanceVector(scores, clipping: clip, concept: dataset.name))
       if orderedWeakening {

@@ -138,3 +138,35 @@ final class BatchCommandTests: XCTestCase {
     XCTAssertTrue(missing.stderr.contains("none.headlab"), missing.stderr)
   }
 }
+
+/// A 4-way sharded relevance run (`--shard i/4`), merged with `headlab merge`, equals the single
+/// run: the same numbers, bit for bit.
+final class ShardCommandTests: XCTestCase {
+  func testShardedRelevanceMergesIntoTheSingleRun() throws {
+    let directory = try HeadLabBinary.temporaryDirectory("headlab-shards")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let common = ["relevance", "--dataset", "ioi", "--count", "64", "--method", "ablation", "--per-prompt", "--json"]
+    var parts: [String] = []
+    for i in 0..<4 {
+      let out = try HeadLabBinary.run(common + ["--shard", "\(i)/4"])
+      XCTAssertEqual(out.status, 0, out.stderr)
+      let part = directory.appendingPathComponent("part\(i).json")
+      try Data(out.stdout.utf8).write(to: part)
+      parts.append(part.path)
+    }
+    let merged = directory.appendingPathComponent("merged.json")
+    let merge = try HeadLabBinary.run(["merge", merged.path] + parts)
+    XCTAssertEqual(merge.status, 0, merge.stderr)
+    let result = try AnalysisResult.decode(Data(contentsOf: merged))
+    let single = try AnalysisResult.decodeList(Data(try HeadLabBinary.run(common).stdout.utf8))[0]
+    XCTAssertEqual(result.count, 64)
+    XCTAssertEqual(result.sums, single.sums)
+    XCTAssertEqual(result.params["clean_ids"], single.params["clean_ids"])
+    for (a, b) in zip(result.values.numbers + result.perPrompt!.numbers, single.values.numbers + single.perPrompt!.numbers) {
+      XCTAssertEqual(a!, b!, accuracy: 1e-6 + 1e-6 * abs(b!))
+    }
+    let wrongOrder = try HeadLabBinary.run(["merge", merged.path, parts[1], parts[0], parts[2], parts[3]])
+    XCTAssertEqual(wrongOrder.status, 2)
+    XCTAssertTrue(wrongOrder.stderr.contains("in order"), wrongOrder.stderr)
+  }
+}

@@ -65,7 +65,7 @@ public enum HeadAblation {
     for heads in variants { for head in heads { try subject.check(head: head) } }
     progress.start(total: variants.count * groups.count)
     var rows = GroupedRows(cells: variants.count)
-    for group in groups {
+    for group in groups.flatMap(\.blocks) {
       let metric = try choice.metric(for: group) { try subject.model.forward(group.cleanBatch) }
       let runner = try VariantRunner(subject: subject, rows: group.clean, metric: metric)
       if let positions { for p in positions where p < 0 || p >= runner.T { throw AnalysisError.positionOutOfRange(position: p, positions: runner.T) } }

@@ -100,3 +100,41 @@ public struct MetricChoice: Sendable, Equatable {
 
   public var params: JSONValue { kind == .topKAccuracy ? ["name": .string(kind.rawValue), "k": .integer(k)] : .string(kind.rawValue) }
 }
+
+extension PromptPairBatch {
+  /// Prompts are run in blocks of this many rows, the same blocks whether a dataset runs whole or
+  /// in shards: a prompt's numbers then come out of the same matrix products, bit for bit, and
+  /// shards merge exactly into the single run.
+  public static let blockSize = 8
+
+  /// The batch in blocks of `blockSize` consecutive rows.
+  var blocks: [PromptPairBatch] {
+    stride(from: 0, to: count, by: Self.blockSize).map { self.rows($0..<min(count, $0 + Self.blockSize)) }
+  }
+
+  func rows(_ range: Range<Int>) -> PromptPairBatch {
+    var out = self
+    out.clean = Array(clean[range])
+    out.corrupted = Array(corrupted[range])
+    out.answers = Array(answers[range])
+    out.wrongs = Array(wrongs[range])
+    out.templates = templates.map { Array($0[range]) }
+    return out
+  }
+
+  /// Shard `index` of `count` (0-based, as `$SLURM_ARRAY_TASK_ID` and `$JOB_COMPLETION_INDEX`
+  /// count): contiguous whole blocks, blocks·index/n ..< blocks·(index+1)/n, so the shards in order
+  /// are the batch in order and each runs the blocks the single run does.
+  public func shard(_ index: Int, of count: Int) throws -> PromptPairBatch {
+    guard count >= 1, index >= 0, index < count else {
+      throw AnalysisError.invalidArgument("shard \(index)/\(count) does not exist: write i/n with 0 <= i < n")
+    }
+    let blocks = (self.count + Self.blockSize - 1) / Self.blockSize
+    let first = blocks * index / count, last = blocks * (index + 1) / count
+    let rows = (first * Self.blockSize)..<min(self.count, last * Self.blockSize)
+    guard !rows.isEmpty else {
+      throw AnalysisError.emptyDataset("shard \(index)/\(count) of \(self.count) prompts (\(blocks) blocks of \(Self.blockSize)) is empty; use fewer shards")
+    }
+    return self.rows(rows)
+  }
+}

@@ -56,7 +56,7 @@ extension ActivationPatching {
     let cellCount = sweep.allCells(layers: subject.layers, heads: subject.heads, positions: groups[0].length).count
     progress.start(total: cellCount * groups.count)
     var rows = GroupedRows(cells: cellCount)
-    for group in groups {
+    for group in groups.flatMap(\.blocks) {
       let metric = try choice.metric(for: group) { try subject.model.forward(group.cleanBatch) }
       let (target, source) = direction == .denoising ? (group.corrupted, group.clean) : (group.clean, group.corrupted)
       let runner = try VariantRunner(subject: subject, rows: target, metric: metric)

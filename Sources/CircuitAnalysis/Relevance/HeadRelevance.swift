@@ -41,7 +41,7 @@ public enum HeadRelevance {
       // One backward pass per batch with a gate per row ([B,L,NH]): row b's gate gradient is
       // ∂(mean M)/∂ξ_b = ∂M_b/∂ξ_b / B, so each prompt's own |∂M/∂ξ| comes out of one pass.
       progress.start(total: groups.count)
-      for group in groups {
+      for group in groups.flatMap(\.blocks) {
         if progress.isCancelled { throw AnalysisError.cancelled(completed: progress.completed, total: groups.count) }
         let objective = try choiceMetric(metric, group, subject).objective()
         let B = group.count
@@ -63,7 +63,7 @@ public enum HeadRelevance {
       let patched = try ActivationPatching.perRow(.headOutAllPositions, subject: subject, groups: groups, metric: metric, direction: .denoising, progress: progress)
       rows = patched.subtractingCorrupted()
     case .atp:
-      for group in groups {
+      for group in groups.flatMap(\.blocks) {
         let estimate = try AttributionPatching.perRow(.headOutAllPositions, subject: subject, pair: group, metric: metric, direction: .denoising, progress: progress)
         rows.addBaseline(estimate.clean)
         rows.add(estimate.values)

@@ -56,15 +56,20 @@ public struct AnalysisResult: Codable, Equatable, Sendable {
     self.perPrompt = perPrompt
   }
 
-  /// Merges shards of one dataset-level run (same kind, axes, metric name and params apart from
-  /// `shard`) into the result the unsharded run gives.
+  /// The `params` that list one entry per prompt; shards of a run differ in them, and merging
+  /// concatenates them in shard order.
+  public static let perPromptParams: Set<String> = ["clean_ids", "corrupted_ids", "answer_ids", "wrong_ids", "prompt_ids", "templates"]
+
+  /// Merges shards of one dataset-level run, given in shard order (same kind, axes, metric name
+  /// and params apart from `shard` and the per-prompt lists) into the result the unsharded run
+  /// gives.
   public static func merging(_ shards: [AnalysisResult]) throws -> AnalysisResult {
     guard var out = shards.first else { throw AnalysisError.incompatibleShards("no shards given") }
     guard var statistics = out.sums else { throw AnalysisError.incompatibleShards("shard 0 has no sums (not a dataset-level result)") }
     var rows = out.perPrompt.map { [$0] } ?? []
     var elapsed = out.elapsedMs
     var complete = out.complete
-    func comparable(_ r: AnalysisResult) -> [String: JSONValue] { r.params.filter { $0.key != "shard" } }
+    func comparable(_ r: AnalysisResult) -> [String: JSONValue] { r.params.filter { $0.key != "shard" && !perPromptParams.contains($0.key) } }
     for (i, shard) in shards.enumerated().dropFirst() {
       guard shard.kind == out.kind, shard.axes == out.axes, shard.model == out.model,
         shard.metric?.name == out.metric?.name, comparable(shard) == comparable(out)
@@ -81,7 +86,19 @@ public struct AnalysisResult: Codable, Equatable, Sendable {
       perPrompt = ResultGrid(shape: [rows.map { $0.shape[0] }.reduce(0, +)] + inner, cells: rows.flatMap(\.cells))
     }
     out.attach(statistics, perPrompt: perPrompt)
+    // The metric's baselines are means over each shard's prompts: weight them by prompt count.
+    func pooled(_ value: (MetricSummary) -> Double?) -> Double? {
+      let parts = shards.compactMap { shard in shard.metric.flatMap(value).map { ($0, Double(shard.count ?? 0)) } }
+      guard parts.count == shards.count, statistics.count > 0 else { return nil }
+      return parts.map { $0.0 * $0.1 }.reduce(0, +) / Double(statistics.count)
+    }
+    out.metric?.clean = pooled(\.clean)
+    out.metric?.corrupted = pooled(\.corrupted)
     out.params["shard"] = nil
+    for key in perPromptParams {
+      let lists = shards.compactMap { $0.params[key]?.arrayValue }
+      if lists.count == shards.count { out.params[key] = .array(lists.flatMap { $0 }) }
+    }
     out.elapsedMs = elapsed
     out.complete = complete
     return out
