@@ -26,7 +26,11 @@ final class WorkbenchTests: XCTestCase {
   /// One successful run of every catalog command.
   func testEveryCatalogCommandRunsFromAScript() throws {
     let export = FileManager.default.temporaryDirectory.appendingPathComponent("headlab-export-\(UUID().uuidString).json")
-    defer { try? FileManager.default.removeItem(at: export) }
+    let saved = FileManager.default.temporaryDirectory.appendingPathComponent("headlab-session-\(UUID().uuidString).json")
+    defer {
+      try? FileManager.default.removeItem(at: export)
+      try? FileManager.default.removeItem(at: saved)
+    }
     let script = Self.setup + """
 
       metric logit_diff
@@ -39,6 +43,7 @@ final class WorkbenchTests: XCTestCase {
       detect induction
       relevance induction method=ablation count=3
       export \(export.path)
+      save \(saved.path)
       help patch
       """
     let outputs = try run(script)
