@@ -57,6 +57,9 @@ final class CommandLineValueTests: XCTestCase {
       try $0.choice(metrics, noun: "metric")
     }
     assertValueError("Prob", column: 5, message: "did you mean 'prob'?") { try $0.choice(metrics) }
+    assertValueError("prov", column: 5, message: "did you mean 'prob'?") { try $0.choice(metrics) }
+    assertValueError("kk", column: 5, message: "did you mean 'kl'?") { try $0.choice(metrics) }
+    assertValueError("lgoit-diff", column: 5, message: "did you mean 'logit-diff'?") { try $0.choice(metrics) }
     assertValueError("entropy", column: 5, message: "unknown value 'entropy' (one of") { try $0.choice(metrics) }
     // Two edits from "kl" would be any two-letter word; a suggestion needs fewer edits than letters.
     assertValueError("xy", column: 5, message: "unknown value 'xy' (one of") { try $0.choice(metrics) }
