@@ -14,13 +14,7 @@ extension LoadedModel {
   }
 
   /// The id of a single-token word such as " Mary"; anything that splits is an error naming the pieces.
-  func singleToken(_ text: String, role: String) throws -> Int {
-    let ids = tokenizer.encode(text, prependBOS: false)
-    guard ids.count == 1 else {
-      throw AnalysisError.notSingleToken(role: role, text: text, tokens: ids.map { tokenizer.tokenText($0) })
-    }
-    return ids[0]
-  }
+  func singleToken(_ text: String, role: String) throws -> Int { try tokenizer.singleToken(text, role: role) }
 }
 
 /// Output choice shared by the analysis commands.

@@ -21,13 +21,7 @@ struct DatasetTokenizer {
   func texts(_ ids: [Int]) -> [String] { ids.map(tokenizer.tokenText) }
 
   /// The one token `text` encodes to; `AnalysisError.notSingleToken` naming `role` otherwise.
-  func singleToken(_ text: String, role: String) throws -> Int {
-    let ids = tokenizer.encode(text)
-    guard ids.count == 1 else {
-      throw AnalysisError.notSingleToken(role: role, text: text, tokens: texts(ids))
-    }
-    return ids[0]
-  }
+  func singleToken(_ text: String, role: String) throws -> Int { try tokenizer.singleToken(text, role: role) }
 
   /// The words of `words` whose form `prefix + word` is one token, in order, with that token;
   /// every other word (and a word whose token an earlier word already has) is noted in `filtered`

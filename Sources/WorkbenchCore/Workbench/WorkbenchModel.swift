@@ -40,9 +40,5 @@ public struct WorkbenchModel {
   }
 
   /// The id of a single-token word such as " Mary".
-  public func singleToken(_ text: String, role: String) throws -> Int {
-    let ids = tokenizer.encode(text, prependBOS: false)
-    guard ids.count == 1 else { throw AnalysisError.notSingleToken(role: role, text: text, tokens: ids.map { tokenizer.tokenText($0) }) }
-    return ids[0]
-  }
+  public func singleToken(_ text: String, role: String) throws -> Int { try tokenizer.singleToken(text, role: role) }
 }
