@@ -13,6 +13,9 @@ struct VariantRunner {
   let rows: [[Int]]
   let batch: PaddedBatch
   let metric: Metric
+  /// Logit differences are read from ln_final's output (`LogitDirectionReadout`), built once;
+  /// other metrics from the logits at the last position (every position for loss).
+  let readout: LogitDirectionReadout?
   /// Upper bound on B × variants × T token rows in one pass (bounds the activation memory).
   var tokenRowsPerPass = 2048
 
@@ -21,6 +24,7 @@ struct VariantRunner {
     self.rows = rows
     self.batch = PaddedBatch(rows)
     self.metric = metric
+    readout = metric.kind == .logitDifference ? LogitDirectionReadout(model: subject.model, answers: metric.answers, wrongs: metric.wrongs) : nil
     _ = try subject.model.validate(tokens: batch.tokens)
     guard metric.rows == rows.count else {
       throw AnalysisError.invalidArgument("the metric is defined for \(metric.rows) prompts, the batch has \(rows.count)")
@@ -39,12 +43,6 @@ struct VariantRunner {
   /// corrupted prompts), measured the same way as the patched passes.
   func evaluate(_ rows: PaddedBatch) throws -> [Double] {
     try measure(variants: 1) { try subject.model.forward(rows, logits: logitSelection) }
-  }
-
-  /// Logit differences are read from ln_final's output (`LogitDirectionReadout`); other metrics
-  /// from the logits at the last position (every position for loss).
-  var readout: LogitDirectionReadout? {
-    metric.kind == .logitDifference ? LogitDirectionReadout(model: subject.model, answers: metric.answers, wrongs: metric.wrongs) : nil
   }
 
   var logitSelection: LogitPositions { metric.kind == .logitDifference ? .positions([]) : metric.readsEveryPosition ? .all : .last }
