@@ -30,11 +30,12 @@ let package = Package(
       name: "CircuitAnalysis", dependencies: ["TransformerEngine", "Tokenizers", "Corpus"],
       resources: [.copy("Resources/headlab.result-1.schema.json")]),
     .target(name: "WorkbenchCore", dependencies: ["CircuitAnalysis", "TransformerEngine", "Tokenizers"]),
+    .target(name: "WorkbenchTUI", dependencies: ["WorkbenchCore", "CircuitAnalysis", "TransformerEngine"]),
     .target(name: "HeadLabTestSupport", dependencies: ["TransformerEngine", "Tokenizers", "CircuitAnalysis"]),
     .executableTarget(
       name: "headlab",
       dependencies: [
-        "TransformerEngine", "Tokenizers", "ModelTraining", "CircuitAnalysis", "Corpus", "WorkbenchCore",
+        "TransformerEngine", "Tokenizers", "ModelTraining", "CircuitAnalysis", "Corpus", "WorkbenchCore", "WorkbenchTUI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -50,6 +51,7 @@ let package = Package(
       dependencies: ["CircuitAnalysis", "TransformerEngine", "Tokenizers", "HeadLabTestSupport"],
       resources: [.copy("Resources")]),
     .testTarget(name: "WorkbenchCoreTests", dependencies: ["WorkbenchCore", "CircuitAnalysis", "HeadLabTestSupport"]),
+    .testTarget(name: "WorkbenchTUITests", dependencies: ["WorkbenchTUI", "WorkbenchCore", "HeadLabTestSupport"]),
     .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
     .testTarget(
       name: "HeadLabCLITests", dependencies: ["TransformerEngine", "Tokenizers", "HeadLabTestSupport", "CircuitAnalysis"],

@@ -28,7 +28,7 @@ extension Workbench {
     let (sweep, direction) = try sweepAndDirection(a)
     let normalise = try a.reading { try a.option("normalise")?.boolean() } ?? false
     let (m, pair) = try pairBatch(a)
-    return .results([try ActivationPatching.sweep(sweep, subject: m.subject, pair: pair, metric: metric, direction: direction, normalise: normalise)])
+    return .results([try ActivationPatching.sweep(sweep, subject: m.subject, pair: pair, metric: metric, direction: direction, normalise: normalise, progress: progress)])
   }
 
   func attribution(_ a: CommandArguments) throws -> CommandOutput {
@@ -36,8 +36,8 @@ extension Workbench {
     let beside = try a.reading { try a.option("beside")?.boolean() } ?? false
     let (m, pair) = try pairBatch(a)
     let result = beside
-      ? try AttributionPatching.besidePatching(sweep, subject: m.subject, pair: pair, metric: metric, direction: direction)
-      : try AttributionPatching.sweep(sweep, subject: m.subject, pair: pair, metric: metric, direction: direction)
+      ? try AttributionPatching.besidePatching(sweep, subject: m.subject, pair: pair, metric: metric, direction: direction, progress: progress)
+      : try AttributionPatching.sweep(sweep, subject: m.subject, pair: pair, metric: metric, direction: direction, progress: progress)
     return .results([result])
   }
 
@@ -58,10 +58,10 @@ extension Workbench {
     let positions = try a.reading { try a.option("positions")?.positionList().resolve(count: prompt.count) }
     let target = a.positional(0)!
     if target.text == "each" {
-      return .results([try HeadAblation.eachHead(subject: m.subject, groups: [group], metric: metric, mode: mode, positions: positions)])
+      return .results([try HeadAblation.eachHead(subject: m.subject, groups: [group], metric: metric, mode: mode, positions: positions, progress: progress)])
     }
     let heads = try a.reading { try target.headPattern().resolve(layers: m.subject.layers, heads: m.subject.heads) }
-    return .results([try HeadAblation.heads(heads, subject: m.subject, groups: [group], metric: metric, mode: mode, positions: positions)])
+    return .results([try HeadAblation.heads(heads, subject: m.subject, groups: [group], metric: metric, mode: mode, positions: positions, progress: progress)])
   }
 
   func lens(_ a: CommandArguments) throws -> CommandOutput {
@@ -86,7 +86,7 @@ extension Workbench {
     let measure = try a.reading { try a.option("measure")?.choice(PatternScoring.ErrorMeasure.allCases.map(\.rawValue), noun: "error measure") } ?? "mul"
     let inputs = try HeadDetectorInputs.standard(
       tokenizer: m.tokenizer, seed: seed, scoring: PatternScoring(errorMeasure: PatternScoring.ErrorMeasure(rawValue: measure)!, excludeBOS: true))
-    return .results(try HeadDetectors.run(m.subject, detectors: detectors, inputs: inputs))
+    return .results(try HeadDetectors.run(m.subject, detectors: detectors, inputs: inputs, progress: progress))
   }
 
   func relevance(_ a: CommandArguments) throws -> CommandOutput {
@@ -95,7 +95,7 @@ extension Workbench {
     let count = try a.reading { try a.option("count")?.integer(in: 1...100_000) } ?? 100
     let seed = UInt64(try a.reading { try a.option("seed")?.integer(in: 0...Int.max) } ?? 0)
     let dataset = try PromptDataset.named(a.positional(0)!.text, count: count, seed: seed, tokenizer: m.tokenizer)
-    var results = try HeadRelevance.scores(RelevanceMethod(rawValue: method)!, subject: m.subject, groups: [try dataset.batch(tokenText: m.subject.tokenText)], metric: metric)
+    var results = try HeadRelevance.scores(RelevanceMethod(rawValue: method)!, subject: m.subject, groups: [try dataset.batch(tokenText: m.subject.tokenText)], metric: metric, progress: progress)
     results.append(try HeadRelevance.relevanceVector(results[0], concept: dataset.name))
     for i in results.indices { results[i].params["dataset"] = dataset.resultParams }
     return .results(results)

@@ -23,6 +23,8 @@ public final class Workbench {
   public private(set) var history: [SessionCommandRecord] = []
   /// The texts behind the current inputs, for the session file.
   var inputs = SessionInputs()
+  /// The progress and cancellation of the command running now (analyses report to it).
+  var progress = AnalysisProgress.none
 
   /// Commands that are not replayed from a session: they only show or write files.
   static let unrecorded: Set<String> = ["help", "save", "export"]
@@ -30,13 +32,17 @@ public final class Workbench {
   public init() {}
 
   /// Parses and runs one line; nil for a blank or comment line.
-  public func execute(line text: String, lineNumber: Int? = nil) throws -> CommandOutput? {
+  public func execute(line text: String, lineNumber: Int? = nil, progress: AnalysisProgress = .none) throws -> CommandOutput? {
     guard let line = try CommandParser.parse(text, lineNumber: lineNumber) else { return nil }
-    return try execute(line)
+    return try execute(line, progress: progress)
   }
 
-  public func execute(_ line: ParsedLine) throws -> CommandOutput {
+  /// Runs one command. `progress` receives the analysis's units of work and can cancel it from
+  /// another thread; a cancelled analysis returns its partial result (`complete: false`).
+  public func execute(_ line: ParsedLine, progress: AnalysisProgress = .none) throws -> CommandOutput {
     let arguments = try CommandArguments(line)
+    self.progress = progress
+    defer { self.progress = .none }
     let output: CommandOutput
     switch arguments.spec.name {
     case "model": output = try loadModel(arguments)
