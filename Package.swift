@@ -51,7 +51,9 @@ let package = Package(
       dependencies: ["CircuitAnalysis", "TransformerEngine", "Tokenizers", "HeadLabTestSupport"],
       resources: [.copy("Resources")]),
     .testTarget(name: "WorkbenchCoreTests", dependencies: ["WorkbenchCore", "CircuitAnalysis", "HeadLabTestSupport"]),
-    .testTarget(name: "WorkbenchTUITests", dependencies: ["WorkbenchTUI", "WorkbenchCore", "HeadLabTestSupport"]),
+    .testTarget(
+      name: "WorkbenchTUITests", dependencies: ["WorkbenchTUI", "WorkbenchCore", "CircuitAnalysis", "HeadLabTestSupport"],
+      exclude: ["Resources"]),
     .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
     .testTarget(
       name: "HeadLabCLITests", dependencies: ["TransformerEngine", "Tokenizers", "HeadLabTestSupport", "CircuitAnalysis"],

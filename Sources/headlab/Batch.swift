@@ -2,6 +2,7 @@ import ArgumentParser
 import CircuitAnalysis
 import Foundation
 import WorkbenchCore
+import WorkbenchTUI
 
 /// `headlab batch FILE` (also `headlab --batch FILE`): runs a script of workbench commands.
 struct Batch: ParsableCommand {
@@ -18,6 +19,9 @@ struct Batch: ParsableCommand {
   @Flag(name: .long, help: "Print each command's results as one JSON line (a headlab.result/1 object or a list), and messages to stderr.")
   var json = false
 
+  @Option(name: .long, help: "Draw the workbench's screen in memory at this size (e.g. 100x30), so that `save-screen FILE` lines write it as text.")
+  var screen: String?
+
   func run() throws {
     try reportingErrors {
       let url = URL(fileURLWithPath: file)
@@ -28,6 +32,13 @@ struct Batch: ParsableCommand {
         throw ValidationError("cannot read the batch script \(file): \((error as NSError).localizedDescription)")
       }
       let workbench = Workbench()
+      if let screen {
+        let size = screen.split(separator: "x").compactMap { Int($0) }
+        guard size.count == 2, size[0] > 0, size[1] > 0, size[0] <= 1000, size[1] <= 1000 else {
+          throw ValidationError("--screen takes COLUMNSxROWS, e.g. 100x30; got '\(screen)'")
+        }
+        ScreenCapture.install(on: workbench, columns: size[0], rows: size[1])
+      }
       let emit: (ParsedLine, CommandOutput) throws -> Void = { line, output in
         switch output {
         case .message(let text):

@@ -42,11 +42,28 @@ final class WorkbenchTests: XCTestCase {
       dla
       detect induction
       relevance induction method=ablation count=3
+      select 2.0 token=3 source=1
+      view grid=detect.induction values=yes diff=yes focus=attention
+      theme mono
+      save-screen screen.txt
       export \(export.path)
       save \(saved.path)
       help patch
       """
-    let outputs = try run(script)
+    // The terminal workbench installs the real screen writer (tested in WorkbenchTUITests).
+    let workbench = Workbench()
+    var screens: [String] = []
+    workbench.screenWriter = { path in
+      screens.append(path)
+      return "written"
+    }
+    let outputs = try run(script, on: workbench)
+    XCTAssertEqual(screens, ["screen.txt"])
+    XCTAssertEqual(workbench.view.layer, 2)
+    XCTAssertEqual(workbench.view.token, 3)
+    XCTAssertEqual(workbench.view.grid, "detect.induction")
+    XCTAssertEqual(workbench.view.theme, "mono")
+    XCTAssertEqual(try SessionFile.read(saved).view["focus"], .string("attention"), "the session keeps the view")
     let ran = Set(outputs.map(\.0.name.text))
     XCTAssertEqual(ran, Set(CommandCatalog.all.map(\.name)), "every catalog command ran")
     let patch = try XCTUnwrap(outputs.first { $0.0.name.text == "patch" })
@@ -72,6 +89,17 @@ final class WorkbenchTests: XCTestCase {
       ("frobnicate", "unknown command", 1),
       (#"prompt "unterminated"#, "unterminated", nil),
       ("metric kl k=0", "out of range", 13),
+      ("select 9.0", "no head 9.0", 8),
+      ("select two", "LAYER.HEAD", 8),
+      ("select token=99", "out of range", 14),
+      ("select", "needs a head", nil),
+      ("view grid=nothing", "layer x head result", 11),
+      ("view values=perhaps", "not a boolean", 13),
+      ("view focus=sidebar", "panel", 12),
+      ("view", "needs one of", nil),
+      ("theme", "takes 1 value", nil),
+      ("save-screen", "takes 1 value", nil),
+      ("save-screen x.txt", "needs a screen", nil),
     ]
     for (line, message, column) in cases {
       XCTAssertThrowsError(try workbench.execute(line: line, lineNumber: 7), line) { error in

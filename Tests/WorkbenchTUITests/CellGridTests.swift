@@ -13,10 +13,9 @@ final class CellGridTests: XCTestCase {
   }
 
   func testHeatLevels() {
-    XCTAssertEqual(StyleRole.heat(0), .heat0)
-    XCTAssertEqual(StyleRole.heat(0.01), .heat1)
-    XCTAssertEqual(StyleRole.heat(1), .heat6)
-    XCTAssertEqual(StyleRole.heat(7), .heat6)
-    XCTAssertEqual(StyleRole.heat(0.5, negative: true), .cool3)
+    XCTAssertEqual(StyleRole.heat(level: 0), .heat0)
+    XCTAssertEqual(StyleRole.heat(level: 1), .heat1)
+    XCTAssertEqual(StyleRole.heat(level: 9), .heat6)
+    XCTAssertEqual(StyleRole.heat(level: 3, negative: true), .cool3)
   }
 }

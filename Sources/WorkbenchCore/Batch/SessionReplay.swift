@@ -48,6 +48,7 @@ public enum SessionReplay {
       }
       if !differences.isEmpty { mismatches.append(Mismatch(index: index, command: record.command, differences: differences)) }
     }
+    workbench.restoreView(session)
     return mismatches
   }
 

@@ -47,6 +47,20 @@ public enum CommandCatalog {
       usage: "relevance DATASET [method=gradient|ablation|patching|atp] [count=N] [seed=S]", options: ["method", "count", "seed"],
       positionals: 1...1, examples: ["relevance ioi method=patching count=200"]),
     CommandSpec(
+      name: "select", group: "view", summary: "Select a head (its attention shows in the workbench), a destination token and a source token.",
+      usage: "select [L.H] [token=N] [source=N|none]", options: ["token", "source"], positionals: 0...1,
+      examples: ["select 2.0", "select 9.9 token=14"]),
+    CommandSpec(
+      name: "view", group: "view", summary: "Choose what the workbench draws: the head grid's result, attention values, the before/after diff, the focused panel.",
+      usage: "view [grid=KIND|next|previous] [values=yes|no] [diff=yes|no] [focus=\(ViewState.panels.joined(separator: "|"))]",
+      options: ["grid", "values", "diff", "focus"], examples: ["view grid=detect.induction", "view values=yes diff=yes"]),
+    CommandSpec(
+      name: "theme", group: "view", summary: "Set the workbench's theme: a name in Themes/ (dark, light, mono) or a theme file.",
+      usage: "theme NAME|FILE", positionals: 1...1, examples: ["theme light", "theme mono"]),
+    CommandSpec(
+      name: "save-screen", group: "view", summary: "Write the workbench's screen as text (in `headlab batch --screen WxH`, the screen drawn in memory).",
+      usage: "save-screen FILE", positionals: 1...1, examples: ["save-screen ioi-main.txt"]),
+    CommandSpec(
       name: "export", group: "export", summary: "Write the last results to a file: .json (headlab.result/1), .csv or .txt, chosen by the extension.",
       usage: "export FILE", positionals: 1...1, examples: ["export patching.json", "export heads.csv"]),
     CommandSpec(
@@ -58,6 +72,10 @@ public enum CommandCatalog {
   ]
 
   public static func spec(named name: String) -> CommandSpec? { all.first { $0.name == name } }
+
+  /// Checks a parsed line against its command's spec (known command and options, the number of
+  /// values) without running it; the error gives the column and the usage.
+  public static func check(_ line: ParsedLine) throws { _ = try CommandArguments(line) }
 
   /// The catalog as help text: one line per command, grouped.
   public static var helpText: String {

@@ -96,7 +96,8 @@ extension Workbench {
     let seed = UInt64(try a.reading { try a.option("seed")?.integer(in: 0...Int.max) } ?? 0)
     let dataset = try PromptDataset.named(a.positional(0)!.text, count: count, seed: seed, tokenizer: m.tokenizer)
     var results = try HeadRelevance.scores(RelevanceMethod(rawValue: method)!, subject: m.subject, groups: [try dataset.batch(tokenText: m.subject.tokenText)], metric: metric, progress: progress)
-    results.append(try HeadRelevance.relevanceVector(results[0], concept: dataset.name))
+    // A cancelled run's scores are partial: no relevance vector from them.
+    if results[0].complete { results.append(try HeadRelevance.relevanceVector(results[0], concept: dataset.name)) }
     for i in results.indices { results[i].params["dataset"] = dataset.resultParams }
     return .results(results)
   }

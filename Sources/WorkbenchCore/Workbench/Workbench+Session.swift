@@ -8,7 +8,7 @@ extension Workbench {
     let m = try loadedModel()
     return Session(
       model: SessionModelReference(reference: m.reference, directory: m.directory.url.path, sha256: m.subject.identity.sha256),
-      inputs: inputs, history: history)
+      inputs: inputs, history: history, view: view.json)
   }
 
   /// `save FILE`: writes the session atomically, keeping the previous file as FILE~.
@@ -17,6 +17,9 @@ extension Workbench {
     try SessionFile.save(try session(), to: URL(fileURLWithPath: path))
     return .message("saved \(history.count) command\(history.count == 1 ? "" : "s") to \(path)")
   }
+
+  /// Shows what a session's `view` held (after its history has been replayed).
+  public func restoreView(_ session: Session) { view = ViewState(json: session.view) }
 
   /// The arguments of a line as JSON: `positional` (a list) and one key per option.
   static func argumentsJSON(_ line: ParsedLine) -> [String: JSONValue] {

@@ -22,12 +22,19 @@ public final class Workbench {
   /// Every command that ran, with its results: what a saved session replays.
   public private(set) var history: [SessionCommandRecord] = []
   /// The texts behind the current inputs, for the session file.
-  var inputs = SessionInputs()
+  public internal(set) var inputs = SessionInputs()
+  /// What the workbench shows (selection, head-grid result, attention options, focus, theme).
+  public internal(set) var view = ViewState()
+  /// Checks a theme name for `theme NAME` (the terminal workbench installs one that loads it).
+  public var themeCheck: ((String) throws -> Void)?
+  /// Writes the screen to a file for `save-screen FILE` and returns the message (installed by the
+  /// terminal workbench, or by `headlab batch --screen`).
+  public var screenWriter: ((String) throws -> String)?
   /// The progress and cancellation of the command running now (analyses report to it).
   var progress = AnalysisProgress.none
 
   /// Commands that are not replayed from a session: they only show or write files.
-  static let unrecorded: Set<String> = ["help", "save", "export"]
+  static let unrecorded: Set<String> = ["help", "save", "export", "select", "view", "theme", "save-screen"]
 
   public init() {}
 
@@ -60,6 +67,12 @@ public final class Workbench {
     case "export": output = try export(arguments)
     case "save": output = try save(arguments)
     case "help": output = try help(arguments)
+    case "select": output = try select(arguments)
+    case "view": output = try setView(arguments)
+    case "theme": output = try setTheme(arguments)
+    case "save-screen":
+      guard let screenWriter else { throw arguments.missing("a screen: run it in the workbench or with `headlab batch FILE --screen WxH`") }
+      output = .message(try screenWriter(arguments.positional(0)!.text))
     default: throw line.name.error("'\(line.name.text)' is in the catalog but has no executor")
     }
     var results: [AnalysisResult] = []
@@ -69,6 +82,8 @@ public final class Workbench {
       results = list
     }
     if !Self.unrecorded.contains(arguments.spec.name) {
+      // Editing the prompt live sends one `prompt` per pause; only the last of a run is kept.
+      if arguments.spec.name == "prompt", history.last?.name == "prompt" { history.removeLast() }
       history.append(SessionCommandRecord(command: line.canonicalText, name: arguments.spec.name, arguments: Self.argumentsJSON(line), results: results))
     }
     return output

@@ -14,9 +14,9 @@ public enum StyleRole: String, CaseIterable, Codable, Sendable {
   /// A cell with no value (not computed).
   case missing
 
-  /// The heat role for a magnitude in [0, 1] (clamped), `negative` choosing the cool side.
-  public static func heat(_ magnitude: Double, negative: Bool = false) -> StyleRole {
-    let level = max(0, min(6, Int((min(max(magnitude, 0), 1) * 6).rounded(.up))))
+  /// The heat role of `level` 0 (about zero) to 6 (strongest), `negative` choosing the cool side.
+  public static func heat(level: Int, negative: Bool = false) -> StyleRole {
+    let level = max(0, min(6, level))
     if level == 0 { return .heat0 }
     let warm: [StyleRole] = [.heat1, .heat2, .heat3, .heat4, .heat5, .heat6]
     let cool: [StyleRole] = [.cool1, .cool2, .cool3, .cool4, .cool5, .cool6]

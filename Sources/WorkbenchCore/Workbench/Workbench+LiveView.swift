@@ -1,0 +1,81 @@
+import Foundation
+import CircuitAnalysis
+import TransformerEngine
+
+extension Workbench {
+  /// Runs the prompt for the live view: attention patterns of every head, the top `k` next
+  /// tokens at every position, the metric and the logit lens's answer ranks, under the active
+  /// interventions (and once without them when any are active). Nil when no prompt is set.
+  public func liveView(topK k: Int = 5) throws -> LiveView? {
+    guard let prompt else { return nil }
+    let m = try loadedModel()
+    let subject = m.subject
+    let (L, NH, T) = (subject.layers, subject.heads, prompt.count)
+    let sites = Set((0..<L).map { HookSite.block($0, .pattern) })
+
+    func pass() throws -> (patterns: [Float], logits: Tensor) {
+      let (logits, cache) = try subject.model.runWithCache([prompt], sites: sites, logits: .all)
+      var patterns = [Float]()
+      patterns.reserveCapacity(L * NH * T * T)
+      for l in 0..<L { patterns += cache[HookSite.block(l, .pattern)]!.values }  // [1, NH, T, T] each
+      return (patterns, logits)
+    }
+
+    let active = !activeInterventionHeads.isEmpty
+    let (patterns, logits) = try withActiveInterventions { try pass() }
+    let plain = active ? try pass() : nil
+    let V = subject.config.vocabularySize
+    let topK = (0..<T).map { t in
+      LiveView.topCandidates(Array(logits.values[(t * V)..<((t + 1) * V)]), k: k, tokenText: subject.tokenText)
+    }
+
+    var metricValue: Double?, plainMetric: Double?, ranks: [Int]?
+    if let answer {
+      let group = try PromptPairBatch(clean: prompt, corrupted: prompt, answer: answer.answer, wrong: answer.wrong, tokenText: subject.tokenText)
+      let last = { (all: Tensor) in Tensor(shape: [1, 1, V], values: Array(all.values[((T - 1) * V)..<(T * V)])) }
+      let reference = plain?.logits ?? logits
+      let measure = try metric.metric(for: group, cleanLogits: { last(reference) })
+      let lossMetric = metric.kind == .loss
+      metricValue = try measure.mean(lossMetric ? logits : last(logits))
+      if let plain { plainMetric = try measure.mean(lossMetric ? plain.logits : last(plain.logits)) }
+      let lens = try withActiveInterventions { try LogitLens.run(subject, tokens: prompt, answer: answer.answer, position: T - 1, topK: 1) }
+      ranks = LiveView.answerRanks(from: lens)
+    }
+    return LiveView(
+      tokens: prompt, tokenTexts: prompt.map(subject.tokenText), layers: L, heads: NH, patterns: patterns,
+      patternsWithoutInterventions: plain?.patterns, topK: topK, metric: metricValue, metricWithoutInterventions: plainMetric,
+      metricName: metric.kind.rawValue, answerRanks: ranks)
+  }
+}
+
+extension LiveView {
+  /// The k largest logits of `row` [V] as tokens with their softmax probabilities, best first
+  /// (ties broken by the lower id), found in one pass without sorting the vocabulary.
+  static func topCandidates(_ row: [Float], k: Int, tokenText: (Int) -> String) -> [Candidate] {
+    let maximum = row.max() ?? 0
+    var total = 0.0
+    for v in row { total += Double(exp(v - maximum)) }
+    var best: [Int] = []  // ids, best first
+    for (id, v) in row.enumerated() {
+      if best.count == k, let worst = best.last, row[worst] >= v { continue }
+      var i = best.count
+      while i > 0, row[best[i - 1]] < v { i -= 1 }
+      best.insert(id, at: i)
+      if best.count > k { best.removeLast() }
+    }
+    return best.map { Candidate(token: tokenText($0), probability: Double(exp(row[$0] - maximum)) / total) }
+  }
+
+  /// The answer's rank per layer from the logit lens's results (the `quantity` axis's `rank`).
+  static func answerRanks(from lens: [AnalysisResult]) -> [Int]? {
+    for result in lens {
+      guard let q = result.axes.firstIndex(where: { $0.name == "quantity" }),
+            let rank = result.axes[q].labels.firstIndex(of: "rank") else { continue }
+      let layers = result.axes[0].labels.count
+      let width = result.axes[q].labels.count
+      let numbers = result.values.numbers
+      return (0..<layers).compactMap { numbers[$0 * width + rank].map { Int($0) } }
+    }
+    return nil
+  }
+}

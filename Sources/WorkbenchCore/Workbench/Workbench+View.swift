@@ -1,0 +1,93 @@
+import CircuitAnalysis
+
+/// The view commands: `select`, `view` and `theme` change what the workbench shows, not what it
+/// computes, so they are kept in the session's view state rather than replayed from its history.
+extension Workbench {
+  /// The layer x head results computed so far (axes exactly `layer`, `head`), oldest first: what
+  /// the head grid can draw.
+  public var gridResults: [AnalysisResult] {
+    var seen = Set<String>()
+    var out: [AnalysisResult] = []
+    for result in (history.flatMap(\.results) + lastResults).reversed() where result.isHeadGrid && !seen.contains(result.kind) {
+      seen.insert(result.kind)
+      out.append(result)
+    }
+    return out.reversed()
+  }
+
+  /// The result the head grid draws: the one `view grid=KIND` chose, else the latest.
+  public var gridResult: AnalysisResult? {
+    let all = gridResults
+    if let kind = view.grid, let chosen = all.last(where: { $0.kind == kind }) { return chosen }
+    return all.last
+  }
+
+  func select(_ a: CommandArguments) throws -> CommandOutput {
+    let m = try loadedModel()
+    var next = view
+    if let target = a.positional(0) {
+      let head = try a.reading { try HeadIndex(parsingToken: target) }
+      guard head.layer < m.subject.layers, head.head < m.subject.heads else {
+        throw target.error("no head \(head) in a model of \(m.subject.layers) layers x \(m.subject.heads) heads").withUsage(a.spec.usage)
+      }
+      (next.layer, next.head) = (head.layer, head.head)
+    }
+    let count = prompt?.count ?? 0
+    if let token = a.option("token") {
+      guard count > 0 else { throw a.missing("a prompt first: prompt TEXT") }
+      next.token = try a.reading { try token.integer(in: 0...(count - 1)) }
+    }
+    if let source = a.option("source") {
+      guard count > 0 else { throw a.missing("a prompt first: prompt TEXT") }
+      next.source = try a.reading { try source.text == "none" ? nil : source.integer(in: 0...(count - 1)) }
+    }
+    guard a.positional(0) != nil || a.option("token") != nil || a.option("source") != nil else {
+      throw a.missing("a head (L.H), token=N or source=N")
+    }
+    view = next
+    return .message("selected head \(view.layer).\(view.head)" + (view.token.map { ", token \($0)" } ?? "") + (view.source.map { ", source \($0)" } ?? ""))
+  }
+
+  func setView(_ a: CommandArguments) throws -> CommandOutput {
+    var next = view
+    if let grid = a.option("grid") {
+      let kinds = gridResults.map(\.kind)
+      switch grid.text {
+      case "next", "previous":
+        guard !kinds.isEmpty else { throw a.missing("a layer x head result first (patch, ablate each, detect, relevance)") }
+        let current = gridResult.flatMap { kinds.firstIndex(of: $0.kind) } ?? kinds.count - 1
+        let step = grid.text == "next" ? 1 : kinds.count - 1
+        next.grid = kinds[(current + step) % kinds.count]
+      default:
+        next.grid = try a.reading { try grid.choice(kinds, noun: "layer x head result") }
+      }
+    }
+    if let values = a.option("values") { next.values = try a.reading { try values.boolean() } }
+    if let diff = a.option("diff") { next.diff = try a.reading { try diff.boolean() } }
+    if let focus = a.option("focus") { next.focus = try a.reading { try focus.choice(ViewState.panels, noun: "panel") } }
+    guard !a.line.options.isEmpty else { throw a.missing("one of grid=, values=, diff=, focus=") }
+    view = next
+    return .message("view: grid \(view.grid ?? "latest"), values \(view.values ? "on" : "off"), diff \(view.diff ? "on" : "off"), focus \(view.focus)")
+  }
+
+  func setTheme(_ a: CommandArguments) throws -> CommandOutput {
+    let name = a.positional(0)!
+    if let themeCheck {
+      do { try themeCheck(name.text) } catch { throw name.error("\(error)").withUsage(a.spec.usage) }
+    }
+    view.theme = name.text
+    return .message("theme \(name.text)")
+  }
+}
+
+extension AnalysisResult {
+  /// Whether this result is a layer x head grid of numbers.
+  public var isHeadGrid: Bool { axes.map(\.name) == ["layer", "head"] }
+}
+
+extension HeadIndex {
+  /// Parses a command-line token "L.H".
+  init(parsingToken token: LineToken) throws {
+    do { try self.init(parsing: token.text) } catch { throw token.error("expected a head as LAYER.HEAD, e.g. 2.1, got '\(token.text)'") }
+  }
+}

@@ -1,0 +1,86 @@
+import CircuitAnalysis
+import Foundation
+import WorkbenchCore
+import WorkbenchTUI
+import XCTest
+
+/// The main screen and each panel, drawn in memory from real workbench states on the embedded
+/// default model, compared with committed snapshots (text and, for one screen, style roles).
+final class ScreenSnapshotTests: XCTestCase {
+  static let ioiSteps = [
+    "model default",
+    #"prompt "When Mary and John went to the store, John gave a drink to""#,
+    #"answer " Mary" " John""#,
+    #"pair clean="When Mary and John went to the store, John gave a drink to" corrupted="When Mary and John went to the store, Mary gave a drink to""#,
+    "patch attn_head_out_all_pos normalise=yes",
+    "select 2.0",
+  ]
+
+  func workbench(_ lines: [String]) throws -> Workbench {
+    let w = Workbench()
+    for line in lines { _ = try w.execute(line: line) }
+    return w
+  }
+
+  func testMainScreenAt80x24And160x50() throws {
+    let w = try workbench(Self.ioiSteps)
+    assertSnapshot(try ScreenCapture.render(w, columns: 80, rows: 24).text, named: "main-80x24")
+    assertSnapshot(try ScreenCapture.render(w, columns: 160, rows: 50).text, named: "main-160x50")
+    assertSnapshot(try ScreenCapture.render(w, columns: 80, rows: 24).roleText, named: "main-80x24-roles")
+  }
+
+  func testIOISessionScreen() throws {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sessions/ioi.session.json").standardized
+    let session = try SessionFile.read(url)
+    let w = Workbench()
+    _ = try SessionReplay.run(session, check: false, on: w)
+    assertSnapshot(try ScreenCapture.render(w, columns: 80, rows: 24).text, named: "ioi-session-80x24")
+    assertSnapshot(try ScreenCapture.render(w, columns: 160, rows: 50).text, named: "ioi-session-160x50")
+  }
+
+  func testMonochromeDrawsGlyphsAndValuesAndDiff() throws {
+    let w = try workbench(Self.ioiSteps + ["detect induction", "select 2.0 token=12 source=3"])
+    assertSnapshot(try ScreenCapture.render(w, columns: 80, rows: 24, monochrome: true).text, named: "mono-80x24")
+    _ = try w.execute(line: "view values=yes focus=attention")
+    assertSnapshot(try ScreenCapture.render(w, columns: 100, rows: 30).text, named: "values-100x30")
+  }
+
+  func testTooSmallScreen() throws {
+    let w = try workbench(["model default"])
+    let text = try ScreenCapture.render(w, columns: 60, rows: 20).text
+    XCTAssertTrue(text.contains("terminal too small: 60x20"), text)
+    assertSnapshot(text, named: "too-small-60x20")
+  }
+
+  func testEmptyWorkbenchBeforeAPrompt() throws {
+    let w = try workbench(["model default"])
+    assertSnapshot(try ScreenCapture.render(w, columns: 80, rows: 24).text, named: "no-prompt-80x24")
+  }
+}
+
+/// Every panel alone, from one IOI state, plus the states that change what a panel shows
+/// (a running job's progress, the command line, the quit question).
+final class PanelSnapshotTests: XCTestCase {
+  func testEveryPanel() throws {
+    let w = Workbench()
+    for line in ScreenSnapshotTests.ioiSteps + ["dla"] { _ = try w.execute(line: line) }
+    var state = try ScreenCapture.state(of: w, columns: 80, rows: 24)
+    // Timings differ from run to run; the result screen shows them.
+    for i in state.results.indices { state.results[i].elapsedMs = 0 }
+    let sizes: [Panel: (Int, Int)] = [
+      .status: (80, 1), .tokens: (80, 1), .grid: (36, 9), .attention: (50, 22), .topK: (26, 7), .lens: (22, 7),
+      .log: (60, 8), .commandLine: (80, 1), .help: (100, 45), .result: (90, 24),
+    ]
+    for panel in Panel.allCases {
+      let (c, r) = sizes[panel]!
+      assertSnapshot(ScreenRenderer.render(panel, state, columns: c, rows: r).text, named: "panel-\(panel.rawValue)")
+    }
+    state.job = AppState.Job(command: "patch resid_pre normalise=yes", done: 9, total: 20, started: Date(timeIntervalSince1970: -3))
+    state.queued = 1
+    assertSnapshot(ScreenRenderer.render(.status, state, columns: 120, rows: 1).text, named: "panel-status-progress")
+    state.mode = .command(LineEditor("patch attn_head_out_all_pos noi"))
+    assertSnapshot(ScreenRenderer.render(.commandLine, state, columns: 80, rows: 1).text, named: "panel-commandLine-editing")
+    state.mode = .confirmQuit
+    assertSnapshot(ScreenRenderer.render(.commandLine, state, columns: 80, rows: 1).text, named: "panel-commandLine-quit")
+  }
+}
