@@ -28,7 +28,8 @@ as TransformerLens gives them, batch axis 1 included):
     cache["blocks.0.attn.hook_pattern"].shape      # torch.Size([1, 4, 15, 15])
 
 `--compare-cache FILE` loads such a file that way and compares every tensor with TransformerLens's
-cache under the same ablation (prints the largest difference; exits 1 above 1e-4). Run the
+cache under the same ablation (prints each tensor's largest difference, also divided by
+max(1, its largest |value|), and exits 1 when that exceeds 1e-4). Run the
 workbench first, e.g. in a batch script:
 
     prompt "When Mary and John went to the store, John gave a drink to"
@@ -125,9 +126,10 @@ def main() -> None:
                 finite = torch.isfinite(ref)
                 assert torch.equal(finite, torch.isfinite(tensor)), f"{name}: masked entries differ"
                 d = maxdiff(tensor[finite], ref[finite])
-                worst = max(worst, d)
-                log(f"  {name:36s} {str(tuple(tensor.shape)):18s} max |diff| {d:.2e}")
-            log(f"{len(exported)} tensors, largest difference {worst:.2e} (tolerance {TOLERANCE})")
+                scale = max(1.0, ref[finite].abs().max().item())
+                worst = max(worst, d / scale)
+                log(f"  {name:36s} {str(tuple(tensor.shape)):18s} max |diff| {d:.2e}, over max(1, max |value|) {d / scale:.2e}")
+            log(f"{len(exported)} tensors, largest difference over max(1, max |value|) {worst:.2e} (tolerance {TOLERANCE})")
             sys.exit(0 if worst <= TOLERANCE else 1)
 
         clean = tl(x)[0, -1]
