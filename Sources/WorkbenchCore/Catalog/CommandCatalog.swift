@@ -66,7 +66,7 @@ public enum CommandCatalog {
       usage: "cache FILE.safetensors [sites=PATTERN,...]", options: ["sites"], positionals: 1...1,
       examples: ["cache run.safetensors", "cache patterns.safetensors sites=blocks.*.attn.hook_pattern"]),
     CommandSpec(
-      name: "save", group: "session", summary: "Save the session (model, inputs, every command with its results) atomically, keeping the previous file as FILE~.",
+      name: "save", group: "session", summary: "Save the session (model, inputs, active interventions, every command with its results) atomically, keeping the previous file as FILE~.",
       usage: "save FILE", positionals: 1...1, examples: ["save ioi.session.json"]),
     CommandSpec(
       name: "open", group: "session", summary: "Open a saved session in place of the current state (model, inputs, interventions, history); model=NAME re-runs it on another model.",
