@@ -50,7 +50,9 @@ let package = Package(
       name: "CircuitAnalysisTests",
       dependencies: ["CircuitAnalysis", "TransformerEngine", "Tokenizers", "HeadLabTestSupport"],
       resources: [.copy("Resources")]),
-    .testTarget(name: "WorkbenchCoreTests", dependencies: ["WorkbenchCore", "CircuitAnalysis", "HeadLabTestSupport"]),
+    .testTarget(
+      name: "WorkbenchCoreTests", dependencies: ["WorkbenchCore", "CircuitAnalysis", "HeadLabTestSupport"],
+      resources: [.copy("Resources")]),
     .testTarget(
       name: "WorkbenchTUITests", dependencies: ["WorkbenchTUI", "WorkbenchCore", "CircuitAnalysis", "HeadLabTestSupport"],
       exclude: ["Resources"]),

@@ -27,9 +27,11 @@ final class WorkbenchTests: XCTestCase {
   func testEveryCatalogCommandRunsFromAScript() throws {
     let export = FileManager.default.temporaryDirectory.appendingPathComponent("headlab-export-\(UUID().uuidString).json")
     let saved = FileManager.default.temporaryDirectory.appendingPathComponent("headlab-session-\(UUID().uuidString).json")
+    let cache = FileManager.default.temporaryDirectory.appendingPathComponent("headlab-cache-\(UUID().uuidString).safetensors")
     defer {
       try? FileManager.default.removeItem(at: export)
       try? FileManager.default.removeItem(at: saved)
+      try? FileManager.default.removeItem(at: cache)
     }
     let script = Self.setup + """
 
@@ -38,6 +40,11 @@ final class WorkbenchTests: XCTestCase {
       atp attn_head_out_all_pos beside=yes
       ablate each mode=mean reference=ioi count=40
       ablate 2.0,2.1
+      run top=3
+      generate 2
+      unablate 2.1
+      interventions
+      cache \(cache.path) sites=blocks.0.*
       lens top=3
       dla
       detect induction
@@ -48,6 +55,7 @@ final class WorkbenchTests: XCTestCase {
       save-screen screen.txt
       export \(export.path)
       save \(saved.path)
+      open \(saved.path)
       help patch
       """
     // The terminal workbench installs the real screen writer (tested in WorkbenchTUITests).

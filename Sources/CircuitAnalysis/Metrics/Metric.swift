@@ -166,7 +166,7 @@ public struct Metric: Sendable, Equatable {
   }
 
   /// log-softmax in Double for stability, returned as Float.
-  static func logSoftmax(_ values: [Float]) -> [Float] {
+  public static func logSoftmax(_ values: [Float]) -> [Float] {
     let m = values.max() ?? 0
     let total = values.reduce(0.0) { $0 + exp(Double($1 - m)) }
     let logTotal = log(total) + Double(m)

@@ -16,18 +16,21 @@ public enum SessionReplay {
   }
 
   /// Runs the session's history on a new workbench, calling `emit` with each output; returns the
-  /// mismatches (empty unless `check`).
+  /// mismatches (empty unless `check`), among them active interventions that differ from the
+  /// session's `interventions` after the last command. `model` replaces the session's model (no
+  /// checksum check; every `model` command of the history loads it instead).
   public static func run(
-    _ session: Session, check: Bool, on workbench: Workbench = Workbench(),
+    _ session: Session, check: Bool, on workbench: Workbench = Workbench(), model replacement: String? = nil,
     emit: (ParsedLine, CommandOutput) throws -> Void = { _, _ in }
   ) throws -> [Mismatch] {
-    _ = try session.model.check().requireFound()
+    if replacement == nil { _ = try session.model.check().requireFound() }
     var mismatches: [Mismatch] = []
     if session.history.first?.name != "model" {
-      _ = try workbench.execute(line: "model \(quoted(session.model.reference))")
+      _ = try workbench.execute(line: "model \(quoted(replacement ?? session.model.reference))")
     }
     for (index, record) in session.history.enumerated() where record.failure == nil {
-      guard let line = try CommandParser.parse(record.command, lineNumber: index + 1) else { continue }
+      let command = record.name == "model" && replacement != nil ? "model \(quoted(replacement!))" : record.command
+      guard let line = try CommandParser.parse(command, lineNumber: index + 1) else { continue }
       let output: CommandOutput
       do {
         output = try workbench.execute(line)
@@ -47,6 +50,12 @@ public enum SessionReplay {
         }
       }
       if !differences.isEmpty { mismatches.append(Mismatch(index: index, command: record.command, differences: differences)) }
+    }
+    if check, workbench.interventions != session.interventions {
+      let describe = { (i: SessionInterventions) in i.ablations.isEmpty ? "none" : i.ablations.map(\.description).joined(separator: ", ") }
+      mismatches.append(Mismatch(index: session.history.count, command: "(the active interventions after the last command)", differences: [
+        "stored \(describe(session.interventions)), replayed \(describe(workbench.interventions))",
+      ]))
     }
     workbench.restoreView(session)
     return mismatches

@@ -7,7 +7,7 @@ public enum CommandCatalog {
       name: "model", group: "model", summary: "Load a model: a directory, a name in the offline Hugging Face cache, or `default` (the embedded model).",
       usage: "model NAME|PATH", positionals: 1...1, examples: ["model default", "model gpt2"]),
     CommandSpec(
-      name: "prompt", group: "prompt", summary: "Set the prompt (BOS is prepended) that ablate, lens and dla read.",
+      name: "prompt", group: "prompt", summary: "Set the prompt (BOS is prepended) that run, generate, cache, ablate, lens and dla read.",
       usage: "prompt TEXT", positionals: 1...1, examples: [#"prompt "When Mary and John went to the store, John gave a drink to""#]),
     CommandSpec(
       name: "pair", group: "prompt", summary: "Set the clean and corrupted prompts of patching and attribution patching (they must align token by token).",
@@ -20,32 +20,44 @@ public enum CommandCatalog {
       name: "metric", group: "prompt", summary: "Choose the metric: \(Metric.Kind.allCases.map(\.rawValue).joined(separator: ", ")).",
       usage: "metric NAME [k=K]", options: ["k"], positionals: 1...1, examples: ["metric logit_diff", "metric topk_accuracy k=5"]),
     CommandSpec(
-      name: "patch", group: "analysis", summary: "Activation-patching sweep on the pair (TransformerLens's granularities).",
+      name: "run", group: "run", summary: "One forward pass of the prompt under the active interventions: the top-k next tokens with logits and probabilities, and the metric once answer tokens are set.",
+      usage: "run [top=K]", options: ["top"], examples: ["run", "run top=10"]),
+    CommandSpec(
+      name: "generate", group: "run", summary: "Greedy continuation of the prompt by N tokens under the active interventions; top=K adds each step's runners-up.",
+      usage: "generate N [top=K]", options: ["top"], positionals: 1...1, examples: ["generate 8", "generate 5 top=3"]),
+    CommandSpec(
+      name: "patch", group: "analysis", summary: "Activation-patching sweep on the pair (TransformerLens's granularities); ignores the active interventions.",
       usage: "patch SWEEP [noising=yes] [normalise=yes]", options: ["noising", "normalise"], positionals: 1...1,
       examples: ["patch attn_head_out_all_pos", "patch resid_pre normalise=yes"]),
     CommandSpec(
-      name: "atp", group: "analysis", summary: "Attribution-patching estimate of a sweep on the pair, optionally beside the real sweep.",
+      name: "atp", group: "analysis", summary: "Attribution-patching estimate of a sweep on the pair, optionally beside the real sweep; ignores the active interventions.",
       usage: "atp SWEEP [noising=yes] [beside=yes]", options: ["noising", "beside"], positionals: 1...1,
       examples: ["atp attn_head_out_all_pos beside=yes"]),
     CommandSpec(
-      name: "ablate", group: "analysis", summary: "Ablate heads on the prompt: each head in turn, or a set (9.6,10.*).",
+      name: "ablate", group: "analysis", summary: "Ablate heads on the prompt (ignoring the active interventions): each head in turn, or a set (9.6,10.*), which then stays ablated as an active intervention until unablate.",
       usage: "ablate each|HEADS [mode=zero|mean|resample] [reference=ioi|successor|induction] [count=N] [seed=S] [positions=P,Q]",
       options: ["mode", "reference", "count", "seed", "positions"], positionals: 1...1,
       examples: ["ablate each", "ablate 2.0,2.1 mode=mean reference=ioi"]),
     CommandSpec(
-      name: "lens", group: "analysis", summary: "Logit lens on the prompt: the answer's logit, probability and rank per layer, and the top-k tokens.",
+      name: "lens", group: "analysis", summary: "Logit lens on the prompt under the active interventions: the answer's logit, probability and rank per layer, and the top-k tokens.",
       usage: "lens [top=K] [position=P]", options: ["top", "position"], examples: ["lens", "lens top=10"]),
     CommandSpec(
-      name: "dla", group: "analysis", summary: "Direct logit attribution of every component to the logit difference on the prompt.",
+      name: "dla", group: "analysis", summary: "Direct logit attribution of every component to the logit difference on the prompt under the active interventions.",
       usage: "dla [position=P]", options: ["position"], examples: ["dla"]),
     CommandSpec(
-      name: "detect", group: "analysis", summary: "Head detectors: \(HeadDetector.allCases.map(\.rawValue).joined(separator: ", ")) (default: all).",
+      name: "detect", group: "analysis", summary: "Head detectors: \(HeadDetector.allCases.map(\.rawValue).joined(separator: ", ")) (default: all); ignores the active interventions.",
       usage: "detect [DETECTOR...] [seed=S] [measure=mul|abs]", options: ["seed", "measure"], positionals: 0...HeadDetector.allCases.count,
       examples: ["detect", "detect induction previous_token measure=abs"]),
     CommandSpec(
-      name: "relevance", group: "analysis", summary: "Per-head relevance to a dataset (gradient, ablation, patching or atp) and its relevance vector.",
+      name: "relevance", group: "analysis", summary: "Per-head relevance to a dataset (gradient, ablation, patching or atp) and its relevance vector; ignores the active interventions.",
       usage: "relevance DATASET [method=gradient|ablation|patching|atp] [count=N] [seed=S]", options: ["method", "count", "seed"],
       positionals: 1...1, examples: ["relevance ioi method=patching count=200"]),
+    CommandSpec(
+      name: "unablate", group: "interventions", summary: "Remove heads from the active interventions (all: every one).",
+      usage: "unablate HEADS|all", positionals: 1...1, examples: ["unablate 2.1", "unablate all"]),
+    CommandSpec(
+      name: "interventions", group: "interventions", summary: "List the active interventions: the heads ablate HEADS left ablated for run, generate, cache, lens and dla.",
+      usage: "interventions", examples: ["interventions"]),
     CommandSpec(
       name: "select", group: "view", summary: "Select a head (its attention shows in the workbench), a destination token and a source token.",
       usage: "select [L.H] [token=N] [source=N|none]", options: ["token", "source"], positionals: 0...1,
@@ -64,8 +76,15 @@ public enum CommandCatalog {
       name: "export", group: "export", summary: "Write the last results to a file: .json (headlab.result/1), .csv or .txt, chosen by the extension.",
       usage: "export FILE", positionals: 1...1, examples: ["export patching.json", "export heads.csv"]),
     CommandSpec(
-      name: "save", group: "session", summary: "Save the session (model, inputs, every command with its results) atomically, keeping the previous file as FILE~.",
+      name: "cache", group: "export", summary: "Write the activations of a forward pass of the prompt (under the active interventions) as safetensors keyed by TransformerLens hook names; sites= filters by glob. Not replayed from a session.",
+      usage: "cache FILE.safetensors [sites=PATTERN,...]", options: ["sites"], positionals: 1...1,
+      examples: ["cache run.safetensors", "cache patterns.safetensors sites=blocks.*.attn.hook_pattern"]),
+    CommandSpec(
+      name: "save", group: "session", summary: "Save the session (model, inputs, active interventions, every command with its results) atomically, keeping the previous file as FILE~.",
       usage: "save FILE", positionals: 1...1, examples: ["save ioi.session.json"]),
+    CommandSpec(
+      name: "open", group: "session", summary: "Open a saved session in place of the current state (model, inputs, interventions, history); model=NAME re-runs it on another model.",
+      usage: "open FILE [model=NAME]", options: ["model"], positionals: 1...1, examples: ["open ioi.session.json", "open ioi.session.json model=gpt2"]),
     CommandSpec(
       name: "help", group: "help", summary: "List the commands, or show one command's usage and examples.",
       usage: "help [COMMAND]", positionals: 0...1, examples: ["help", "help patch"]),
@@ -81,12 +100,13 @@ public enum CommandCatalog {
   public static var helpText: String {
     var lines: [String] = []
     var group = ""
+    let width = all.map(\.name.count).max() ?? 0  // `padding` would cut a longer name
     for spec in all {
       if spec.group != group {
         group = spec.group
         lines.append(lines.isEmpty ? "\(group):" : "\n\(group):")
       }
-      lines.append("  \(spec.name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(spec.summary)")
+      lines.append("  \(spec.name.padding(toLength: max(10, width), withPad: " ", startingAt: 0)) \(spec.summary)")
     }
     return lines.joined(separator: "\n")
   }

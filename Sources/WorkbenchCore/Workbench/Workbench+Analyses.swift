@@ -61,21 +61,27 @@ extension Workbench {
       return .results([try HeadAblation.eachHead(subject: m.subject, groups: [group], metric: metric, mode: mode, positions: positions, progress: progress)])
     }
     let heads = try a.reading { try target.headPattern().resolve(layers: m.subject.layers, heads: m.subject.heads) }
-    return .results([try HeadAblation.heads(heads, subject: m.subject, groups: [group], metric: metric, mode: mode, positions: positions, progress: progress)])
+    let result = try HeadAblation.heads(heads, subject: m.subject, groups: [group], metric: metric, mode: mode, positions: positions, progress: progress)
+    activate(heads, mode: modeName, seed: seed, positions: positions, a)
+    return .results([result])
   }
 
   func lens(_ a: CommandArguments) throws -> CommandOutput {
     let (m, prompt) = try promptTokens(a)
     let top = try a.reading { try a.option("top")?.integer(in: 1...1000) } ?? 5
     let position = try a.reading { try a.option("position")?.integer(in: 0...(prompt.count - 1)) }
-    return .results(try LogitLens.run(m.subject, tokens: prompt, answer: answer?.answer, position: position, topK: top))
+    return .results(try applyingInterventions(m, tokens: prompt) {
+      try LogitLens.run(m.subject, tokens: prompt, answer: answer?.answer, position: position, topK: top)
+    })
   }
 
   func directAttribution(_ a: CommandArguments) throws -> CommandOutput {
     let (m, prompt) = try promptTokens(a)
     guard let answer else { throw a.missing("the answer tokens first: answer TOKEN WRONG") }
     let position = try a.reading { try a.option("position")?.integer(in: 0...(prompt.count - 1)) }
-    return .results(try DirectLogitAttribution.run(m.subject, tokens: prompt, answer: answer.answer, wrong: answer.wrong, position: position))
+    return .results(try applyingInterventions(m, tokens: prompt) {
+      try DirectLogitAttribution.run(m.subject, tokens: prompt, answer: answer.answer, wrong: answer.wrong, position: position)
+    })
   }
 
   func detect(_ a: CommandArguments) throws -> CommandOutput {

@@ -21,8 +21,8 @@ extension Workbench {
       return (patterns, logits)
     }
 
-    let active = !activeInterventionHeads.isEmpty
-    let (patterns, logits) = try withActiveInterventions { try pass() }
+    let active = !interventions.ablations.isEmpty
+    let (patterns, logits) = try withInterventions(m, tokens: prompt) { try pass() }
     let plain = active ? try pass() : nil
     let V = subject.config.vocabularySize
     let topK = (0..<T).map { t in
@@ -38,7 +38,7 @@ extension Workbench {
       let lossMetric = metric.kind == .loss
       metricValue = try measure.mean(lossMetric ? logits : last(logits))
       if let plain { plainMetric = try measure.mean(lossMetric ? plain.logits : last(plain.logits)) }
-      let lens = try withActiveInterventions { try LogitLens.run(subject, tokens: prompt, answer: answer.answer, position: T - 1, topK: 1) }
+      let lens = try withInterventions(m, tokens: prompt) { try LogitLens.run(subject, tokens: prompt, answer: answer.answer, position: T - 1, topK: 1) }
       ranks = LiveView.answerRanks(from: lens)
     }
     return LiveView(

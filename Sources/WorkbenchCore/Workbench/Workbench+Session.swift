@@ -2,13 +2,13 @@ import CircuitAnalysis
 import Foundation
 
 extension Workbench {
-  /// The investigation so far as a session file's value: the model, the inputs and every command
-  /// run with its results.
+  /// The investigation so far as a session file's value: the model, the inputs, the active
+  /// interventions and every command run with its results.
   public func session() throws -> Session {
     let m = try loadedModel()
     return Session(
       model: SessionModelReference(reference: m.reference, directory: m.directory.url.path, sha256: m.subject.identity.sha256),
-      inputs: inputs, history: history, view: view.json)
+      inputs: inputs, interventions: interventions, history: history, view: view.json)
   }
 
   /// `save FILE`: writes the session atomically, keeping the previous file as FILE~.

@@ -23,6 +23,9 @@ public final class Workbench {
   public private(set) var history: [SessionCommandRecord] = []
   /// The texts behind the current inputs, for the session file.
   public internal(set) var inputs = SessionInputs()
+  /// The heads ablated on every pass of `run`, `generate`, `cache`, `lens` and `dla` (see
+  /// Workbench+Interventions.swift).
+  public internal(set) var interventions = SessionInterventions()
   /// What the workbench shows (selection, head-grid result, attention options, focus, theme).
   public internal(set) var view = ViewState()
   /// Checks a theme name for `theme NAME` (the terminal workbench installs one that loads it).
@@ -33,8 +36,10 @@ public final class Workbench {
   /// The progress and cancellation of the command running now (analyses report to it).
   var progress = AnalysisProgress.none
 
-  /// Commands that are not replayed from a session: they only show or write files.
-  static let unrecorded: Set<String> = ["help", "save", "export", "select", "view", "theme", "save-screen"]
+  /// Commands that are not replayed from a session: they only show, write files (a replay must
+  /// not overwrite files: `cache` is unrecorded like `export`), replace the whole session
+  /// (`open`), or change the view (kept in the session's `view`, not its history).
+  static let unrecorded: Set<String> = ["help", "save", "export", "cache", "interventions", "open", "select", "view", "theme", "save-screen"]
 
   public init() {}
 
@@ -60,6 +65,12 @@ public final class Workbench {
     case "patch": output = try patch(arguments)
     case "atp": output = try attribution(arguments)
     case "ablate": output = try ablate(arguments)
+    case "unablate": output = try unablate(arguments)
+    case "interventions": output = try listInterventions(arguments)
+    case "run": output = try runPrompt(arguments)
+    case "generate": output = try generate(arguments)
+    case "cache": output = try exportCache(arguments)
+    case "open": output = try open(arguments)
     case "lens": output = try lens(arguments)
     case "dla": output = try directAttribution(arguments)
     case "detect": output = try detect(arguments)
@@ -89,6 +100,21 @@ public final class Workbench {
     return output
   }
 
+  /// Takes over `other`'s whole state (what `open` does once a session has replayed on a new
+  /// workbench, so that a session that fails to open leaves this one untouched).
+  func adopt(_ other: Workbench, history: [SessionCommandRecord]) {
+    model = other.model
+    prompt = other.prompt
+    pair = other.pair
+    answer = other.answer
+    metric = other.metric
+    lastResults = other.lastResults
+    inputs = other.inputs
+    interventions = other.interventions
+    view = other.view
+    self.history = history
+  }
+
   /// The loaded model, loading the embedded one on first use.
   func loadedModel() throws -> WorkbenchModel {
     if let model { return model }
@@ -105,6 +131,7 @@ public final class Workbench {
     pair = nil
     answer = nil
     inputs = SessionInputs()
+    interventions = SessionInterventions()
     let c = loaded.subject.config
     return .message("model \(reference): \(c.layers) layers x \(c.heads) heads, d_model \(c.modelDim), vocabulary \(c.vocabularySize), sha256 \(loaded.subject.identity.sha256.prefix(12))…")
   }

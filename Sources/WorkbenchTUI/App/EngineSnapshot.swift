@@ -26,7 +26,7 @@ public struct EngineSnapshot: Sendable {
       heads = m.subject.heads
     }
     gridResults = workbench.gridResults
-    ablated = workbench.activeInterventionHeads
+    ablated = workbench.interventions.ablations.map { HeadIndex($0.layer, $0.head) }
     promptText = workbench.inputs.prompt
     if let a = workbench.inputs.answer, let w = workbench.inputs.wrong { answer = (a, w) }
     historyCount = workbench.history.count

@@ -9,7 +9,7 @@ extension WorkbenchApp {
 
   /// Queues a command line. A line that does not parse, or fails the catalog's checks, is
   /// refused here with its error on the status line (nothing is queued).
-  func send(_ line: String, logged: Bool, adoptView: Bool = false) {
+  public func send(_ line: String, logged: Bool, adoptView: Bool = false) {
     let name: String
     do {
       guard let parsed = try CommandParser.parse(line) else { return }
