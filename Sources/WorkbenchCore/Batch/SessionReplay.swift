@@ -5,7 +5,7 @@ import Foundation
 /// every recorded command again through the one executor, and with `check` compares each
 /// recomputed result with the stored one.
 public enum SessionReplay {
-  /// A mismatch found by `--check`: the history entry, its command and the differing cells.
+  /// A history entry `--check` reports: its command and the differing (or borderline) cells.
   public struct Mismatch: Sendable, CustomStringConvertible {
     public let index: Int
     public let command: String
@@ -15,14 +15,31 @@ public enum SessionReplay {
     }
   }
 
+  /// What a checked replay found: the mismatches (a failed check) and the borderline cells of
+  /// discontinuous kinds (listed, not a failure).
+  public struct Outcome: Sendable {
+    public var mismatches: [Mismatch] = []
+    public var borderline: [Mismatch] = []
+  }
+
   /// Runs the session's history on a new workbench, calling `emit` with each output; returns the
   /// mismatches (empty unless `check`).
   public static func run(
     _ session: Session, check: Bool, on workbench: Workbench = Workbench(),
     emit: (ParsedLine, CommandOutput) throws -> Void = { _, _ in }
   ) throws -> [Mismatch] {
+    try replay(session, check: check, on: workbench, emit: emit).mismatches
+  }
+
+  /// Runs the session's history on `workbench`, drawing each command's progress on `progress`,
+  /// calling `emit` with each output; with `check`, compares every recomputed result with the
+  /// stored one.
+  public static func replay(
+    _ session: Session, check: Bool, on workbench: Workbench = Workbench(), progress: TerminalProgress? = nil,
+    emit: (ParsedLine, CommandOutput) throws -> Void = { _, _ in }
+  ) throws -> Outcome {
     _ = try session.model.check().requireFound()
-    var mismatches: [Mismatch] = []
+    var outcome = Outcome()
     if session.history.first?.name != "model" {
       _ = try workbench.execute(line: "model \(quoted(session.model.reference))")
     }
@@ -30,25 +47,34 @@ public enum SessionReplay {
       guard let line = try CommandParser.parse(record.command, lineNumber: index + 1) else { continue }
       let output: CommandOutput
       do {
-        output = try workbench.execute(line)
+        defer { progress?.finish() }
+        output = try workbench.execute(line, progress: progress?.progress ?? .none)
       } catch {
         throw BatchRunner.LineFailure(lineNumber: index + 1, line: record.command, underlying: error)
       }
       try emit(line, output)
       guard check else { continue }
-      var recomputed: [AnalysisResult] = []
-      if case .results(let list) = output { recomputed = list }
-      var differences: [String] = []
-      if recomputed.count != record.results.count {
-        differences.append("\(record.results.count) stored results, \(recomputed.count) recomputed")
-      } else {
-        for (stored, new) in zip(record.results, recomputed) {
-          differences += ResultComparison.differences(stored: stored, recomputed: new)
-        }
-      }
-      if !differences.isEmpty { mismatches.append(Mismatch(index: index, command: record.command, differences: differences)) }
+      let report = compare(record, output)
+      if !report.differences.isEmpty { outcome.mismatches.append(Mismatch(index: index, command: record.command, differences: report.differences)) }
+      if !report.borderline.isEmpty { outcome.borderline.append(Mismatch(index: index, command: record.command, differences: report.borderline)) }
     }
-    return mismatches
+    return outcome
+  }
+
+  /// A recorded command's stored results against what its rerun produced.
+  public static func compare(_ record: SessionCommandRecord, _ output: CommandOutput) -> ResultComparison.Report {
+    var recomputed: [AnalysisResult] = []
+    if case .results(let list) = output { recomputed = list }
+    guard recomputed.count == record.results.count else {
+      return ResultComparison.Report(differences: ["\(record.results.count) stored results, \(recomputed.count) recomputed"])
+    }
+    var report = ResultComparison.Report()
+    for (stored, new) in zip(record.results, recomputed) {
+      let one = ResultComparison.compare(stored: stored, recomputed: new)
+      report.differences += one.differences
+      report.borderline += one.borderline
+    }
+    return report
   }
 
   /// A command-line value: single-quoted (literal) unless it contains a single quote.

@@ -23,6 +23,9 @@ public final class Workbench {
   public private(set) var history: [SessionCommandRecord] = []
   /// The texts behind the current inputs, for the session file.
   var inputs = SessionInputs()
+  /// The shard dataset-level commands run when their line gives no `shard=` (`headlab batch
+  /// --shard i/n`); nil runs whole datasets.
+  public var shard: ShardSpec?
   /// The progress and cancellation of the command running now (analyses report to it).
   var progress = AnalysisProgress.none
 
