@@ -7,9 +7,9 @@ import CircuitAnalysis
 ///
 /// Mean and resample ablation take their reference distribution from the whole dataset (by
 /// default its corrupted prompts, for IOI p_ABC, per template and position as Wang et al. 2022
-/// section 3 prescribe), built before the prompts are sharded: every shard ablates with the
-/// statistics of the whole dataset, never of its own part, so the merged shards equal the single
-/// run.
+/// section 3 prescribe), built before the prompts are sharded; the means are computed once from
+/// all of it (`AblationMeans`). Every shard ablates with the statistics of the whole dataset,
+/// never of its own part, so the merged shards equal the single run.
 extension Workbench {
   /// The dataset-level ablation when the line gives `dataset=`; nil for ablation on the prompt
   /// (which takes no `shard=`).
@@ -27,7 +27,7 @@ extension Workbench {
     let seed = UInt64(try a.reading { try a.option("seed")?.integer(in: 0...Int.max) } ?? 0)
     let dataset = try namedDataset(a, name: name, defaultCount: 100)
     let reference = try a.option("reference").map { try namedDataset(a, name: $0, defaultCount: 100) } ?? dataset
-    let mode = try Self.ablationMode(modeName, reference: reference, seed: seed)
+    let mode = try Self.ablationMode(modeName, reference: reference, seed: seed, subject: m.subject)
     let shard = try shardOption(a)
     let group = try dataset.batch(tokenText: m.subject.tokenText).sharded(shard)
     let positions = try a.reading { try a.option("positions")?.positionList().resolve(count: group.length) }
@@ -43,10 +43,11 @@ extension Workbench {
     return try shardOutput([result], shard: shard)
   }
 
-  /// The ablation mode over a whole reference dataset (its corrupted prompts).
-  static func ablationMode(_ name: String, reference: PromptDataset, seed: UInt64) throws -> AblationMode {
+  /// The ablation mode over a whole reference dataset (its corrupted prompts); for mean ablation
+  /// with the means computed now, once, from all of it.
+  static func ablationMode(_ name: String, reference: PromptDataset, seed: UInt64, subject: AnalysisSubject) throws -> AblationMode {
     switch name {
-    case "mean": return .mean(try reference.ablationReference())
+    case "mean": return .mean(try reference.ablationReference().computingMeans(subject: subject))
     case "resample": return .resample(try reference.ablationReference(), seed: seed)
     default: return .zero
     }
