@@ -1,4 +1,4 @@
-/// The exit codes of every `headlab` entry point (subcommands, and later `--batch`).
+/// The exit codes of every `headlab` entry point: the subcommands, `--batch` and `merge`.
 public enum ExitStatus: Int32, CaseIterable, Sendable {
   /// Everything ran.
   case ok = 0
@@ -13,7 +13,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
   public var meaning: String {
     switch self {
     case .ok: return "ok"
-    case .checkMismatch: return "`--check` found a result that differs from the stored one"
+    case .checkMismatch: return "`--check` found a result that differs from the stored one (borderline cells of a kind decided at a threshold are listed, not counted)"
     case .failure: return "bad input or a failed run (one `headlab: error:` line names the culprit)"
     case .usage: return "malformed command-line arguments (usage message)"
     }

@@ -39,7 +39,7 @@ struct BenchPatch: ParsableCommand {
   func run() throws {
     try reportingErrors {
       let loaded = try modelOptions.load()
-      let subject = try loaded.subject(name: modelOptions.model)
+      let subject = loaded.subject
       let pair = try PromptPairBatch(
         clean: try loaded.tokens(clean, prependBOS: true), corrupted: try loaded.tokens(corrupted, prependBOS: true),
         answer: try loaded.singleToken(answer, role: "answer"), wrong: try loaded.singleToken(wrong, role: "wrong token"), tokenText: subject.tokenText)

@@ -1,8 +1,9 @@
 import ArgumentParser
 import CircuitAnalysis
 import Foundation
+import WorkbenchCore
 
-/// `headlab detect`: head-role detectors, one [L,NH] result per detector.
+/// `headlab detect`: head-role detectors, one [L,NH] result per detector (the catalog's `detect`).
 struct Detect: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Head detectors: previous-token, duplicate-token, induction (TransformerLens detect_head), attention sink, successor, copy and negative copy.",
@@ -43,24 +44,11 @@ struct Detect: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let detectors = try (detector.isEmpty ? HeadDetector.allCases.map(\.rawValue) : detector).map { name -> HeadDetector in
-        guard let d = HeadDetector(rawValue: name) else {
-          throw AnalysisError.unknownName(kind: "detector", name: name, known: HeadDetector.allCases.map(\.rawValue))
-        }
-        return d
-      }
-      guard let measure = PatternScoring.ErrorMeasure(rawValue: errorMeasure) else {
-        throw AnalysisError.unknownName(kind: "error measure", name: errorMeasure, known: PatternScoring.ErrorMeasure.allCases.map(\.rawValue))
-      }
-      let loaded = try modelOptions.load()
-      let subject = try loaded.subject(name: modelOptions.model)
-      let inputs = try HeadDetectorInputs.standard(
-        tokenizer: loaded.tokenizer, count: count, seed: seed, length: length,
-        scoring: PatternScoring(errorMeasure: measure, excludeBOS: !includeBOS, excludeCurrentToken: excludeCurrentToken),
-        addingTokenEmbedding: addTokenEmbedding)
-      var results = try HeadDetectors.run(subject, detectors: detectors, inputs: inputs)
-      for i in results.indices { results[i].params["seed"] = .integer(Int(seed)) }
-      try output.print(results)
+      let detect = try ParsedLine.building("detect", detector, options: [
+        "seed": String(seed), "measure": errorMeasure, "count": String(count), "length": String(length),
+        "bos": yes(includeBOS), "current": excludeCurrentToken ? "no" : nil, "embedding": yes(addTokenEmbedding),
+      ])
+      try FrontEnd.run(try modelOptions.lines() + [detect], output: output)
     }
   }
 }

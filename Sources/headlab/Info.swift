@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TransformerEngine
+import WorkbenchCore
 
 struct Info: ParsableCommand {
   static let configuration = CommandConfiguration(abstract: "Describe a model: architecture, parameters, dtype, files.")
@@ -37,7 +38,7 @@ struct Info: ParsableCommand {
 }
 
 enum ModelSummary {
-  static func text(_ loaded: LoadedModel) -> String {
+  static func text(_ loaded: WorkbenchModel) -> String {
     let c = loaded.model.config
     let dtypes = loaded.report.dtypes.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
     return """

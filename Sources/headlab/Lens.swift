@@ -1,8 +1,9 @@
 import ArgumentParser
 import CircuitAnalysis
 import Foundation
+import WorkbenchCore
 
-/// `headlab lens`: the logit lens over the accumulated residual stream.
+/// `headlab lens`: the logit lens over the accumulated residual stream (the catalog's `lens`).
 struct Lens: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Logit lens: each layer's residual stream through ln_final and the unembedding (answer rank, probability, logit; top-k tokens).")
@@ -25,16 +26,16 @@ struct Lens: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let loaded = try modelOptions.load()
-      let subject = try loaded.subject(name: modelOptions.model)
-      let ids = try loaded.tokens(prompt, prependBOS: true)
-      let answerID = try answer.map { try loaded.singleToken($0, role: "answer") }
-      try output.print(try LogitLens.run(subject, tokens: ids, answer: answerID, position: position, topK: topK))
+      // The lens follows the answer alone; `answer` takes a wrong token too, which it ignores.
+      let answerLines = try answer.map { [try ParsedLine.building("answer", [$0, $0])] } ?? []
+      let lens = try ParsedLine.building("lens", options: ["top": String(topK), "position": position.map(String.init)])
+      try FrontEnd.run(try modelOptions.lines() + [try .building("prompt", [prompt])] + answerLines + [lens], output: output)
     }
   }
 }
 
-/// `headlab dla`: direct logit attribution of every component to a logit difference.
+/// `headlab dla`: direct logit attribution of every component to a logit difference (the
+/// catalog's `dla`).
 struct DirectAttribution: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "dla",
@@ -58,12 +59,9 @@ struct DirectAttribution: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let loaded = try modelOptions.load()
-      let subject = try loaded.subject(name: modelOptions.model)
-      let ids = try loaded.tokens(prompt, prependBOS: true)
-      try output.print(try DirectLogitAttribution.run(
-        subject, tokens: ids, answer: try loaded.singleToken(answer, role: "answer"), wrong: try loaded.singleToken(wrong, role: "wrong token"),
-        position: position))
+      let lines = [try ParsedLine.building("prompt", [prompt]), try .building("answer", [answer, wrong]),
+                   try .building("dla", options: ["position": position.map(String.init)])]
+      try FrontEnd.run(try modelOptions.lines() + lines, output: output)
     }
   }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import Tokenizers
 import TransformerEngine
+import WorkbenchCore
 
 /// `--model` and `--threads`, shared by every command that runs a model.
 struct ModelOptions: ParsableArguments {
@@ -15,22 +15,20 @@ struct ModelOptions: ParsableArguments {
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
   }
 
-  func load() throws -> LoadedModel {
+  /// The model as the workbench loads it (`default` is the embedded model).
+  func load() throws -> WorkbenchModel {
     if let threads { BLAS.threadCount = threads }
-    let directory = try model.map { try ModelDirectory.resolve($0) } ?? EmbeddedModel.directory()
-    let (engine, report) = try ModelLoader.load(directory)
-    let tokenizer = try BPETokenizer.load(directory: directory.url)
-    return LoadedModel(directory: directory, model: engine, report: report, tokenizer: tokenizer)
+    return try WorkbenchModel(reference: model ?? "default")
+  }
+
+  /// The catalog line that loads the model, for the subcommands that run through the workbench.
+  func lines() throws -> [ParsedLine] {
+    if let threads { BLAS.threadCount = threads }
+    return [try .building("model", [model ?? "default"])]
   }
 }
 
-/// A model with its tokenizer and load report.
-struct LoadedModel {
-  let directory: ModelDirectory
-  let model: TransformerModel
-  let report: ModelLoader.Report
-  let tokenizer: BPETokenizer
-
+extension WorkbenchModel {
   /// Token ids of `text`, with `<|endoftext|>` prepended as BOS unless disabled (TransformerLens's default).
   func tokens(_ text: String, prependBOS: Bool) throws -> [Int] {
     if prependBOS && tokenizer.endOfTextID == nil {

@@ -1,9 +1,10 @@
 import ArgumentParser
 import CircuitAnalysis
 import Foundation
+import WorkbenchCore
 
 /// `headlab patch` and `headlab atp`: one activation-patching sweep, or its attribution-patching
-/// estimate, on a clean/corrupted prompt pair.
+/// estimate, on a clean/corrupted prompt pair (the catalog's `patch` and `atp`).
 struct Patch: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Activation patching sweep on a clean/corrupted pair (TransformerLens granularities).",
@@ -21,10 +22,8 @@ struct Patch: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let (subject, pair) = try pairOptions.load(modelOptions, answerOptions)
-      let result = try ActivationPatching.sweep(try sweepOptions.parsed(), subject: subject, pair: pair, metric: try answerOptions.choice(),
-                                                direction: sweepOptions.direction, normalise: normalise)
-      try output.print([result])
+      let patch = try ParsedLine.building("patch", [sweepOptions.sweep], options: ["noising": yes(sweepOptions.noising), "normalise": yes(normalise)])
+      try FrontEnd.run(try modelOptions.lines() + pairOptions.lines() + answerOptions.lines() + [patch], output: output)
     }
   }
 }
@@ -47,12 +46,8 @@ struct Attribution: ParsableCommand {
 
   func run() throws {
     try reportingErrors {
-      let (subject, pair) = try pairOptions.load(modelOptions, answerOptions)
-      let (sweep, direction) = (try sweepOptions.parsed(), sweepOptions.direction)
-      let result = besidePatching
-        ? try AttributionPatching.besidePatching(sweep, subject: subject, pair: pair, metric: try answerOptions.choice(), direction: direction)
-        : try AttributionPatching.sweep(sweep, subject: subject, pair: pair, metric: try answerOptions.choice(), direction: direction)
-      try output.print([result])
+      let atp = try ParsedLine.building("atp", [sweepOptions.sweep], options: ["noising": yes(sweepOptions.noising), "beside": yes(besidePatching)])
+      try FrontEnd.run(try modelOptions.lines() + pairOptions.lines() + answerOptions.lines() + [atp], output: output)
     }
   }
 }
@@ -64,12 +59,9 @@ struct SweepOptions: ParsableArguments {
 
   @Flag(name: .long, help: "Noising: run the clean prompt and patch in corrupted activations (default: denoising, the reverse).")
   var noising = false
-
-  func parsed() throws -> PatchingSweep { try PatchingSweep(named: sweep) }
-  var direction: PatchDirection { noising ? .noising : .denoising }
 }
 
-/// `--clean` and `--corrupted`, tokenised with BOS like `forward`.
+/// `--clean` and `--corrupted`, tokenised with BOS like `forward`: the catalog's `pair`.
 struct PairOptions: ParsableArguments {
   @Option(name: .long, help: "The clean prompt.")
   var clean: String
@@ -77,14 +69,7 @@ struct PairOptions: ParsableArguments {
   @Option(name: .long, help: "The corrupted prompt (must align token by token with the clean one).")
   var corrupted: String
 
-  func load(_ modelOptions: ModelOptions, _ answers: AnswerOptions) throws -> (AnalysisSubject, PromptPairBatch) {
-    let loaded = try modelOptions.load()
-    let subject = try loaded.subject(name: modelOptions.model)
-    let pair = try PromptPairBatch(
-      clean: try loaded.tokens(clean, prependBOS: true), corrupted: try loaded.tokens(corrupted, prependBOS: true),
-      answer: try loaded.singleToken(answers.answer, role: "answer"), wrong: try loaded.singleToken(answers.wrong, role: "wrong token"),
-      tokenText: subject.tokenText)
-    _ = try subject.model.validate(tokens: pair.clean)
-    return (subject, pair)
+  func lines() throws -> [ParsedLine] {
+    [try .building("pair", options: ["clean": clean, "corrupted": corrupted])]
   }
 }

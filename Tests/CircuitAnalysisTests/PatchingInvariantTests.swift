@@ -154,3 +154,36 @@ final class RaggedBatchAnalysisTests: XCTestCase {
     }
   }
 }
+
+/// Means computed once ahead (`AblationReference.computingMeans`) ablate exactly as the means
+/// taken per block from the reference rows: the same per-template pooling, within float32 noise.
+final class AblationMeansTests: XCTestCase {
+  func testPrecomputedMeansAblateLikeTheMeansPerBlock() throws {
+    let subject = try TinySubject.load()
+    let rows = (0..<12).map { r in [0] + (1..<10).map { (r * 37 + $0 * 11) % 300 + 1 } }
+    let templates = (0..<12).map { "t\($0 % 3)" }
+    let reference = try AblationReference(tokens: rows + [[0, 4, 5]], templates: templates + ["t0"], name: "reference")
+    let prompts = try PromptPairBatch(clean: Array(rows.prefix(9)), corrupted: Array(rows.prefix(9)), answers: Array(repeating: 7, count: 9),
+                                      wrongs: Array(repeating: 12, count: 9), templates: Array(templates.prefix(9)), tokenText: subject.tokenText)
+    let perBlock = try HeadAblation.eachHead(subject: subject, groups: [prompts], mode: .mean(reference))
+    let ahead = try HeadAblation.eachHead(subject: subject, groups: [prompts], mode: .mean(try reference.computingMeans(subject: subject)))
+    XCTAssertEqual(ahead.params, perBlock.params, "the same mode in the result")
+    var largest = 0.0
+    for (a, b) in zip(ahead.values.numbers + ahead.stderr!.numbers, perBlock.values.numbers + perBlock.stderr!.numbers) {
+      XCTAssertEqual(a!, b!, accuracy: 1e-5)
+      largest = max(largest, abs(a! - b!))
+    }
+    print("precomputed vs per-block mean ablation: largest difference \(largest)")
+    // The ablation moves the metric away from the unablated value, so equal numbers mean something.
+    let moved = perBlock.values.numbers.map { abs($0! - perBlock.metric!.clean!) }.max()!
+    XCTAssertGreaterThan(moved, 1e-3)
+    let untemplated = try PromptPairBatch(clean: [rows[0]], corrupted: [rows[0]], answers: [7], wrongs: [12], tokenText: subject.tokenText)
+    let pooled = try HeadAblation.eachHead(subject: subject, groups: [untemplated], mode: .mean(reference))
+    let pooledAhead = try HeadAblation.eachHead(subject: subject, groups: [untemplated], mode: .mean(try reference.computingMeans(subject: subject)))
+    for (a, b) in zip(pooledAhead.values.numbers, pooled.values.numbers) { XCTAssertEqual(a!, b!, accuracy: 1e-5, "without templates: every length-10 row") }
+    let short = try PromptPairBatch(clean: [[0, 4, 5, 6]], corrupted: [[0, 4, 5, 6]], answers: [7], wrongs: [12], tokenText: subject.tokenText)
+    XCTAssertThrowsError(try HeadAblation.eachHead(subject: subject, groups: [short], mode: .mean(try reference.computingMeans(subject: subject)))) {
+      XCTAssertTrue("\($0)".contains("with 4 tokens"), "\($0)")
+    }
+  }
+}

@@ -86,7 +86,7 @@ final class AnalysisCommandTests: XCTestCase {
     try assertOneLineError(["patch", "--clean", clean, "--corrupted", corrupted, "--answer", " Maryxyz", "--wrong", " John", "--sweep", "resid_pre"], naming: "is not a single token")
     try assertOneLineError(["patch", "--clean", clean, "--corrupted", "When Mary went to the store", "--answer", " Mary", "--wrong", " John", "--sweep", "resid_pre"], naming: "align token by token")
     try assertOneLineError(["patch", "--clean", clean, "--corrupted", corrupted, "--answer", " Mary", "--wrong", " John", "--sweep", "resid_pree"], naming: "unknown sweep 'resid_pree'")
-    try assertOneLineError(["ablate", "--prompt", clean, "--answer", " Mary", "--wrong", " John", "--heads", "4.0"], naming: "head 4.0 does not exist")
+    try assertOneLineError(["ablate", "--prompt", clean, "--answer", " Mary", "--wrong", " John", "--heads", "4.0"], naming: "layer 4 is out of range")
     try assertOneLineError(["ablate", "--prompt", clean, "--answer", " Mary", "--wrong", " John", "--heads", "1.0", "--positions", "15"], naming: "position 15")
     let empty = FileManager.default.temporaryDirectory.appendingPathComponent("headlab-empty-\(UUID().uuidString).jsonl")
     try Data().write(to: empty)
@@ -133,6 +133,8 @@ final class BatchCommandTests: XCTestCase {
     XCTAssertEqual(failed.status, 2, failed.stderr)
     XCTAssertTrue(failed.stderr.contains("line 5, column 25"), failed.stderr)
     XCTAssertTrue(failed.stdout.contains("patch.attn_head_out_all_pos"), "the lines before the failure ran: \(failed.stdout)")
+    let usage = try HeadLabBinary.run(["batch"])
+    XCTAssertEqual(usage.status, 64, "a missing argument is a usage error: \(usage.stderr)")
     let missing = try HeadLabBinary.run(["--batch", directory.appendingPathComponent("none.headlab").path])
     XCTAssertEqual(missing.status, 2)
     XCTAssertTrue(missing.stderr.contains("none.headlab"), missing.stderr)
@@ -142,14 +144,16 @@ final class BatchCommandTests: XCTestCase {
 /// A 4-way sharded relevance run (`--shard i/4`), merged with `headlab merge`, equals the single
 /// run: the same numbers, bit for bit.
 final class ShardCommandTests: XCTestCase {
-  func testShardedRelevanceMergesIntoTheSingleRun() throws {
-    let directory = try HeadLabBinary.temporaryDirectory("headlab-shards")
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let common = ["relevance", "--dataset", "ioi", "--count", "64", "--method", "ablation", "--per-prompt", "--json"]
+  /// Runs the 4 shards `arguments(i)` (each checked by `check`) into part files and merges them
+  /// with `headlab merge`: the part paths and the merged file.
+  func shardsMerged(
+    in directory: URL, arguments: (Int) -> [String], check: (HeadLabBinary.Output) -> Void = { _ in }
+  ) throws -> (parts: [String], merged: URL) {
     var parts: [String] = []
     for i in 0..<4 {
-      let out = try HeadLabBinary.run(common + ["--shard", "\(i)/4"])
+      let out = try HeadLabBinary.run(arguments(i))
       XCTAssertEqual(out.status, 0, out.stderr)
+      check(out)
       let part = directory.appendingPathComponent("part\(i).json")
       try Data(out.stdout.utf8).write(to: part)
       parts.append(part.path)
@@ -157,6 +161,14 @@ final class ShardCommandTests: XCTestCase {
     let merged = directory.appendingPathComponent("merged.json")
     let merge = try HeadLabBinary.run(["merge", merged.path] + parts)
     XCTAssertEqual(merge.status, 0, merge.stderr)
+    return (parts, merged)
+  }
+
+  func testShardedRelevanceMergesIntoTheSingleRun() throws {
+    let directory = try HeadLabBinary.temporaryDirectory("headlab-shards")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let common = ["relevance", "--dataset", "ioi", "--count", "64", "--method", "ablation", "--per-prompt", "--json"]
+    let (parts, merged) = try shardsMerged(in: directory, arguments: { common + ["--shard", "\($0)/4"] })
     let result = try AnalysisResult.decode(Data(contentsOf: merged))
     let single = try AnalysisResult.decodeList(Data(try HeadLabBinary.run(common).stdout.utf8))[0]
     XCTAssertEqual(result.count, 64)
@@ -169,4 +181,90 @@ final class ShardCommandTests: XCTestCase {
     XCTAssertEqual(wrongOrder.status, 2)
     XCTAssertTrue(wrongOrder.stderr.contains("in order"), wrongOrder.stderr)
   }
+
+  /// `headlab batch SCRIPT --shard i/4` runs shard i of every dataset-level command of the script
+  /// (mean ablation over IOI and relevance) and prints the part as JSON lines; `headlab merge`
+  /// combines the 4 parts into what the unsharded `headlab batch SCRIPT --json` prints, within
+  /// absolute 1e-6 + relative 1e-6.
+  func testAShardedBatchScriptMergesIntoTheSingleRun() throws {
+    let directory = try HeadLabBinary.temporaryDirectory("headlab-batch-shards")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let script = directory.appendingPathComponent("dataset.headlab")
+    try """
+      ablate each dataset=ioi count=40 mode=mean seed=5
+      prompt "When Mary and John went to the store, John gave a drink to"
+      lens top=2
+      relevance ioi method=ablation count=40 prompts=yes
+      """.write(to: script, atomically: true, encoding: .utf8)
+    let (_, mergedFile) = try shardsMerged(in: directory, arguments: { ["batch", script.path, "--shard", "\($0)/4"] }) { out in
+      XCTAssertEqual(out.stdout.split(separator: "\n").count, 2, "one JSON line per dataset-level command: \(out.stdout.prefix(300))")
+      XCTAssertTrue(out.stderr.contains("lens top=2: not a dataset-level command"), out.stderr)
+    }
+    let merged = try AnalysisResult.decodeList(Data(contentsOf: mergedFile))
+    XCTAssertEqual(merged.map(\.kind), ["ablate.each_head", "relevance.ablation"])
+    let single = try HeadLabBinary.run(["batch", script.path, "--json"])
+    XCTAssertEqual(single.status, 0, single.stderr)
+    let lines = single.stdout.split(separator: "\n").map { Data($0.utf8) }
+    let expected = [try AnalysisResult.decode(lines[0]), try AnalysisResult.decodeList(lines[2])[0]]
+    for (m, s) in zip(merged, expected) {
+      XCTAssertEqual(m.count, 40)
+      XCTAssertEqual(m.count, s.count)
+      XCTAssertEqual(m.params["clean_ids"], s.params["clean_ids"])
+      for (a, b) in zip(m.values.numbers + m.stderr!.numbers, s.values.numbers + s.stderr!.numbers) {
+        XCTAssertEqual(a!, b!, accuracy: 1e-6 + 1e-6 * abs(b!), m.kind)
+      }
+    }
+    XCTAssertEqual(merged[0].params["mode"], "mean")
+  }
+
+  /// `headlab ablate --dataset` is the catalog's dataset-level ablation, and takes `--shard`.
+  func testAblateOverADatasetShards() throws {
+    let out = try HeadLabBinary.run(["ablate", "--dataset", "induction", "--count", "32", "--heads", "1.*", "--shard", "1/4", "--json"])
+    XCTAssertEqual(out.status, 0, out.stderr)
+    let part = try AnalysisResult.decode(Data(out.stdout.utf8))
+    XCTAssertEqual(part.kind, "ablate.heads")
+    XCTAssertEqual(part.count, 8)
+    XCTAssertEqual(part.params["shard"], "1/4")
+    XCTAssertEqual(part.params["heads"], .strings(["1.0", "1.1", "1.2", "1.3"]))
+    let usage = try HeadLabBinary.run(["ablate", "--prompt", "x", "--dataset", "ioi", "--heads", "1.1"])
+    XCTAssertEqual(usage.status, 64, usage.stderr)
+  }
+
 }
+
+/// `headlab --batch SESSION --check` and the exit-code table.
+final class CheckCommandTests: XCTestCase {
+  /// The exit-code table on `--batch --check`: a session that replays exits 0; one with a changed
+  /// number exits 1 and prints the diff; `--check` on a script, or `--shard` on a session, is bad
+  /// input (2).
+  func testCheckExitCodes() throws {
+    let directory = try HeadLabBinary.temporaryDirectory("headlab-check")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let script = directory.appendingPathComponent("dla.headlab"), session = directory.appendingPathComponent("dla.session.json")
+    try """
+      prompt "When Mary and John went to the store, John gave a drink to"
+      answer " Mary" " John"
+      dla
+      save \(session.path)
+      """.write(to: script, atomically: true, encoding: .utf8)
+    XCTAssertEqual(try HeadLabBinary.run(["batch", script.path]).status, 0)
+    let green = try HeadLabBinary.run(["batch", session.path, "--check"])
+    XCTAssertEqual(green.status, 0, green.stderr)
+    XCTAssertTrue(green.stderr.contains("check passed"), green.stderr)
+    var object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: session)) as? [String: Any])
+    var history = try XCTUnwrap(object["history"] as? [[String: Any]])
+    var results = try XCTUnwrap(history[2]["results"] as? [[String: Any]])
+    var values = try XCTUnwrap(results[0]["values"] as? [Any])
+    values[0] = 1234.5
+    results[0]["values"] = values
+    history[2]["results"] = results
+    object["history"] = history
+    try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]).write(to: session)
+    let red = try HeadLabBinary.run(["batch", session.path, "--check"])
+    XCTAssertEqual(red.status, 1, red.stderr)
+    XCTAssertTrue(red.stderr.contains("check failed") && red.stderr.contains("stored 1234.5"), red.stderr)
+    XCTAssertEqual(try HeadLabBinary.run(["batch", script.path, "--check"]).status, 2)
+    XCTAssertEqual(try HeadLabBinary.run(["batch", session.path, "--shard", "0/2"]).status, 2)
+  }
+}
+

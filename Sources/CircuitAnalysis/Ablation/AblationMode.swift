@@ -40,6 +40,9 @@ public enum AblationMode: Sendable, Equatable {
     case .zero: return Array(repeating: Tensor(shape: shape), count: L)
     case .mean(let r), .resample(let r, _): reference = r
     }
+    if case .mean(let r) = self, let means = r.means {
+      return try means.replacementZ(shape: shape, prompts: prompts, templates: templates, layers: L, position: subject.heads * subject.config.headDim, name: r.name)
+    }
     // Which reference rows stand for each prompt row: those of its length (and template).
     let pools: [[Int]] = try (0..<B).map { b in
       let length = prompts[b].count
@@ -84,6 +87,8 @@ public struct AblationReference: Sendable, Equatable {
   public var templates: [String]?
   /// A name for `params` (a dataset name and seed, or a file).
   public var name: String
+  /// Its per-template means, when computed ahead (`computingMeans(subject:)`).
+  public internal(set) var means: AblationMeans?
 
   public init(tokens: [[Int]], templates: [String]? = nil, name: String) throws {
     guard !tokens.isEmpty else { throw AnalysisError.emptyDataset("the ablation reference \(name) has no prompts") }

@@ -17,13 +17,17 @@ public enum BatchRunner {
     public var errorDescription: String? { description }
   }
 
-  /// Runs every line of `script` on `workbench`, calling `emit` with each command's output.
-  public static func run(script: String, on workbench: Workbench, emit: (ParsedLine, CommandOutput) throws -> Void) throws {
+  /// Runs every line of `script` on `workbench`, drawing each command's progress on `progress`
+  /// (cleared before its output) and calling `emit` with each command's output.
+  public static func run(
+    script: String, on workbench: Workbench, progress: TerminalProgress? = nil, emit: (ParsedLine, CommandOutput) throws -> Void
+  ) throws {
     for line in CommandScript.lines(of: script) {
       guard let parsed = try CommandParser.parse(line.text, lineNumber: line.number) else { continue }
       let output: CommandOutput
       do {
-        output = try workbench.execute(parsed)
+        defer { progress?.finish() }
+        output = try workbench.execute(parsed, progress: progress?.progress ?? .none)
       } catch let error as CommandParseError {
         throw error
       } catch {

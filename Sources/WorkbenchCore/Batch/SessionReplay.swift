@@ -5,7 +5,7 @@ import Foundation
 /// every recorded command again through the one executor, and with `check` compares each
 /// recomputed result with the stored one.
 public enum SessionReplay {
-  /// A mismatch found by `--check`: the history entry, its command and the differing cells.
+  /// A history entry `--check` reports: its command and the differing (or borderline) cells.
   public struct Mismatch: Sendable, CustomStringConvertible {
     public let index: Int
     public let command: String
@@ -15,16 +15,33 @@ public enum SessionReplay {
     }
   }
 
+  /// What a checked replay found: the mismatches (a failed check) and the borderline cells of
+  /// discontinuous kinds (listed, not a failure).
+  public struct Outcome: Sendable {
+    public var mismatches: [Mismatch] = []
+    public var borderline: [Mismatch] = []
+  }
+
   /// Runs the session's history on a new workbench, calling `emit` with each output; returns the
-  /// mismatches (empty unless `check`), among them active interventions that differ from the
-  /// session's `interventions` after the last command. `model` replaces the session's model (no
-  /// checksum check; every `model` command of the history loads it instead).
+  /// mismatches (empty unless `check`). `model` replaces the session's model (see `replay`).
   public static func run(
     _ session: Session, check: Bool, on workbench: Workbench = Workbench(), model replacement: String? = nil,
     emit: (ParsedLine, CommandOutput) throws -> Void = { _, _ in }
   ) throws -> [Mismatch] {
+    try replay(session, check: check, on: workbench, model: replacement, emit: emit).mismatches
+  }
+
+  /// Runs the session's history on `workbench`, drawing each command's progress on `progress`,
+  /// calling `emit` with each output; with `check`, compares every recomputed result with the
+  /// stored one, and the active interventions after the last command with the session's
+  /// `interventions`. `model` replaces the session's model (no checksum check; every `model`
+  /// command of the history loads it instead). The session's view is shown at the end.
+  public static func replay(
+    _ session: Session, check: Bool, on workbench: Workbench = Workbench(), model replacement: String? = nil,
+    progress: TerminalProgress? = nil, emit: (ParsedLine, CommandOutput) throws -> Void = { _, _ in }
+  ) throws -> Outcome {
     if replacement == nil { _ = try session.model.check().requireFound() }
-    var mismatches: [Mismatch] = []
+    var outcome = Outcome()
     if session.history.first?.name != "model" {
       _ = try workbench.execute(line: "model \(quoted(replacement ?? session.model.reference))")
     }
@@ -33,32 +50,41 @@ public enum SessionReplay {
       guard let line = try CommandParser.parse(command, lineNumber: index + 1) else { continue }
       let output: CommandOutput
       do {
-        output = try workbench.execute(line)
+        defer { progress?.finish() }
+        output = try workbench.execute(line, progress: progress?.progress ?? .none)
       } catch {
         throw BatchRunner.LineFailure(lineNumber: index + 1, line: record.command, underlying: error)
       }
       try emit(line, output)
       guard check else { continue }
-      var recomputed: [AnalysisResult] = []
-      if case .results(let list) = output { recomputed = list }
-      var differences: [String] = []
-      if recomputed.count != record.results.count {
-        differences.append("\(record.results.count) stored results, \(recomputed.count) recomputed")
-      } else {
-        for (stored, new) in zip(record.results, recomputed) {
-          differences += ResultComparison.differences(stored: stored, recomputed: new)
-        }
-      }
-      if !differences.isEmpty { mismatches.append(Mismatch(index: index, command: record.command, differences: differences)) }
+      let report = compare(record, output)
+      if !report.differences.isEmpty { outcome.mismatches.append(Mismatch(index: index, command: record.command, differences: report.differences)) }
+      if !report.borderline.isEmpty { outcome.borderline.append(Mismatch(index: index, command: record.command, differences: report.borderline)) }
     }
     if check, workbench.interventions != session.interventions {
       let describe = { (i: SessionInterventions) in i.ablations.isEmpty ? "none" : i.ablations.map(\.description).joined(separator: ", ") }
-      mismatches.append(Mismatch(index: session.history.count, command: "(the active interventions after the last command)", differences: [
+      outcome.mismatches.append(Mismatch(index: session.history.count, command: "(the active interventions after the last command)", differences: [
         "stored \(describe(session.interventions)), replayed \(describe(workbench.interventions))",
       ]))
     }
     workbench.restoreView(session)
-    return mismatches
+    return outcome
+  }
+
+  /// A recorded command's stored results against what its rerun produced.
+  public static func compare(_ record: SessionCommandRecord, _ output: CommandOutput) -> ResultComparison.Report {
+    var recomputed: [AnalysisResult] = []
+    if case .results(let list) = output { recomputed = list }
+    guard recomputed.count == record.results.count else {
+      return ResultComparison.Report(differences: ["\(record.results.count) stored results, \(recomputed.count) recomputed"])
+    }
+    var report = ResultComparison.Report()
+    for (stored, new) in zip(record.results, recomputed) {
+      let one = ResultComparison.compare(stored: stored, recomputed: new)
+      report.differences += one.differences
+      report.borderline += one.borderline
+    }
+    return report
   }
 
   /// A command-line value: single-quoted (literal) unless it contains a single quote.

@@ -34,10 +34,10 @@ public enum CommandCatalog {
       usage: "atp SWEEP [noising=yes] [beside=yes]", options: ["noising", "beside"], positionals: 1...1,
       examples: ["atp attn_head_out_all_pos beside=yes"]),
     CommandSpec(
-      name: "ablate", group: "analysis", summary: "Ablate heads on the prompt (ignoring the active interventions): each head in turn, or a set (9.6,10.*), which then stays ablated as an active intervention until unablate.",
-      usage: "ablate each|HEADS [mode=zero|mean|resample] [reference=ioi|successor|induction] [count=N] [seed=S] [positions=P,Q]",
-      options: ["mode", "reference", "count", "seed", "positions"], positionals: 1...1,
-      examples: ["ablate each", "ablate 2.0,2.1 mode=mean reference=ioi"]),
+      name: "ablate", group: "analysis", summary: "Ablate heads on the prompt (ignoring the active interventions), or over a dataset's prompts (dataset=, shard=): each head in turn, or a set (9.6,10.*); a set ablated on the prompt stays ablated as an active intervention until unablate.",
+      usage: "ablate each|HEADS [mode=zero|mean|resample] [reference=ioi|successor|induction] [count=N] [seed=S] [positions=P,Q] [dataset=ioi|successor|induction] [shard=i/n]",
+      options: ["mode", "reference", "count", "seed", "positions", "dataset", "shard"], positionals: 1...1,
+      examples: ["ablate each", "ablate 2.0,2.1 mode=mean reference=ioi", "ablate each dataset=ioi count=200 mode=mean shard=0/4"]),
     CommandSpec(
       name: "lens", group: "analysis", summary: "Logit lens on the prompt under the active interventions: the answer's logit, probability and rank per layer, and the top-k tokens.",
       usage: "lens [top=K] [position=P]", options: ["top", "position"], examples: ["lens", "lens top=10"]),
@@ -46,12 +46,14 @@ public enum CommandCatalog {
       usage: "dla [position=P]", options: ["position"], examples: ["dla"]),
     CommandSpec(
       name: "detect", group: "analysis", summary: "Head detectors: \(HeadDetector.allCases.map(\.rawValue).joined(separator: ", ")) (default: all); ignores the active interventions.",
-      usage: "detect [DETECTOR...] [seed=S] [measure=mul|abs]", options: ["seed", "measure"], positionals: 0...HeadDetector.allCases.count,
-      examples: ["detect", "detect induction previous_token measure=abs"]),
+      usage: "detect [DETECTOR...] [seed=S] [measure=mul|abs] [count=N] [length=N] [bos=yes] [current=no] [embedding=yes]",
+      options: ["seed", "measure", "count", "length", "bos", "current", "embedding"], positionals: 0...HeadDetector.allCases.count,
+      examples: ["detect", "detect induction previous_token measure=abs", "detect induction count=20 length=40"]),
     CommandSpec(
-      name: "relevance", group: "analysis", summary: "Per-head relevance to a dataset (gradient, ablation, patching or atp) and its relevance vector; ignores the active interventions.",
-      usage: "relevance DATASET [method=gradient|ablation|patching|atp] [count=N] [seed=S]", options: ["method", "count", "seed"],
-      positionals: 1...1, examples: ["relevance ioi method=patching count=200"]),
+      name: "relevance", group: "analysis", summary: "Per-head relevance to a dataset (gradient, ablation, patching or atp), its relevance vector and optionally ordered weakening; ignores the active interventions.",
+      usage: "relevance DATASET [method=gradient|ablation|patching|atp] [count=N] [seed=S] [order=abba|baba|mixed] [corruption=abc|swap] [clipping=absolute|positive] [weakening=yes] [prompts=yes] [shard=i/n]",
+      options: ["method", "count", "seed", "order", "corruption", "clipping", "weakening", "prompts", "shard"],
+      positionals: 1...1, examples: ["relevance ioi method=patching count=200", "relevance ioi method=ablation count=400 shard=3/4"]),
     CommandSpec(
       name: "unablate", group: "interventions", summary: "Remove heads from the active interventions (all: every one).",
       usage: "unablate HEADS|all", positionals: 1...1, examples: ["unablate 2.1", "unablate all"]),

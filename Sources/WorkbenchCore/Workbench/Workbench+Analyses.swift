@@ -42,6 +42,7 @@ extension Workbench {
   }
 
   func ablate(_ a: CommandArguments) throws -> CommandOutput {
+    if let output = try datasetAblationIfAsked(a) { return output }
     let (m, prompt) = try promptTokens(a)
     guard let answer else { throw a.missing("the answer tokens first: answer TOKEN WRONG") }
     let group = try PromptPairBatch(clean: prompt, corrupted: prompt, answer: answer.answer, wrong: answer.wrong, tokenText: m.subject.tokenText)
@@ -90,21 +91,40 @@ extension Workbench {
     let detectors = names.isEmpty ? HeadDetector.allCases : names.map { HeadDetector(rawValue: $0)! }
     let seed = UInt64(try a.reading { try a.option("seed")?.integer(in: 0...Int.max) } ?? 0)
     let measure = try a.reading { try a.option("measure")?.choice(PatternScoring.ErrorMeasure.allCases.map(\.rawValue), noun: "error measure") } ?? "mul"
-    let inputs = try HeadDetectorInputs.standard(
-      tokenizer: m.tokenizer, seed: seed, scoring: PatternScoring(errorMeasure: PatternScoring.ErrorMeasure(rawValue: measure)!, excludeBOS: true))
-    return .results(try HeadDetectors.run(m.subject, detectors: detectors, inputs: inputs, progress: progress))
+    let count = try a.reading { try a.option("count")?.integer(in: 1...10_000) } ?? 10
+    let length = try a.reading { try a.option("length")?.integer(in: 2...100_000) } ?? 25
+    let bos = try a.reading { try a.option("bos")?.boolean() } ?? false
+    let current = try a.reading { try a.option("current")?.boolean() } ?? true
+    let embedding = try a.reading { try a.option("embedding")?.boolean() } ?? false
+    let scoring = PatternScoring(errorMeasure: PatternScoring.ErrorMeasure(rawValue: measure)!, excludeBOS: !bos, excludeCurrentToken: !current)
+    let inputs = try HeadDetectorInputs.standard(tokenizer: m.tokenizer, count: count, seed: seed, length: length, scoring: scoring, addingTokenEmbedding: embedding)
+    var results = try HeadDetectors.run(m.subject, detectors: detectors, inputs: inputs, progress: progress)
+    for i in results.indices { results[i].params["seed"] = .integer(Int(seed)) }
+    return .results(results)
   }
 
   func relevance(_ a: CommandArguments) throws -> CommandOutput {
     let m = try loadedModel()
     let method = try a.reading { try a.option("method")?.choice(RelevanceMethod.allCases.map(\.rawValue), noun: "relevance method") } ?? "gradient"
-    let count = try a.reading { try a.option("count")?.integer(in: 1...100_000) } ?? 100
-    let seed = UInt64(try a.reading { try a.option("seed")?.integer(in: 0...Int.max) } ?? 0)
-    let dataset = try PromptDataset.named(a.positional(0)!.text, count: count, seed: seed, tokenizer: m.tokenizer)
-    var results = try HeadRelevance.scores(RelevanceMethod(rawValue: method)!, subject: m.subject, groups: [try dataset.batch(tokenText: m.subject.tokenText)], metric: metric, progress: progress)
-    // A cancelled run's scores are partial: no relevance vector from them.
-    if results[0].complete { results.append(try HeadRelevance.relevanceVector(results[0], concept: dataset.name)) }
+    let clipping = try a.reading { try a.option("clipping")?.choice(HeadRelevance.Clipping.allCases.map(\.rawValue), noun: "clipping") } ?? "absolute"
+    let weakening = try a.reading { try a.option("weakening")?.boolean() } ?? false
+    let perPrompt = try a.reading { try a.option("prompts")?.boolean() } ?? false
+    let dataset = try namedDataset(a, name: a.positional(0)!, defaultCount: 100)
+    let shard = try shardOption(a)
+    if shard != nil && weakening { throw a.line.error("weakening=yes ranks heads by the whole dataset's scores: run it unsharded (or on the merged scores)").withUsage(a.spec.usage) }
+    let groups = [try dataset.batch(tokenText: m.subject.tokenText).sharded(shard)]
+    var results = try HeadRelevance.scores(RelevanceMethod(rawValue: method)!, subject: m.subject, groups: groups, metric: metric, perPrompt: perPrompt, progress: progress)
     for i in results.indices { results[i].params["dataset"] = dataset.resultParams }
+    if let shard { return try shardOutput(results, shard: shard) }
+    let scores = results[0]
+    // A cancelled run's scores are partial: nothing is derived from them.
+    guard scores.complete else { return .results(results) }
+    results.append(try HeadRelevance.relevanceVector(scores, clipping: HeadRelevance.Clipping(rawValue: clipping)!, concept: dataset.name))
+    if weakening {
+      var curves = try HeadRelevance.orderedWeakening(scores, subject: m.subject, groups: groups, metric: metric, progress: progress)
+      curves.params["dataset"] = dataset.resultParams
+      results.append(curves)
+    }
     return .results(results)
   }
 }

@@ -33,6 +33,9 @@ public final class Workbench {
   /// Writes the screen to a file for `save-screen FILE` and returns the message (installed by the
   /// terminal workbench, or by `headlab batch --screen`).
   public var screenWriter: ((String) throws -> String)?
+  /// The shard dataset-level commands run when their line gives no `shard=` (`headlab batch
+  /// --shard i/n`); nil runs whole datasets.
+  public var shard: ShardSpec?
   /// The progress and cancellation of the command running now (analyses report to it).
   var progress = AnalysisProgress.none
 

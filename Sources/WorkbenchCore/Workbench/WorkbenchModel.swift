@@ -10,6 +10,10 @@ public struct WorkbenchModel {
   public let directory: ModelDirectory
   public let subject: AnalysisSubject
   public let tokenizer: BPETokenizer
+  /// What loading found: files, dtypes, bytes, tensors dropped.
+  public let report: ModelLoader.Report
+  /// The engine.
+  public var model: TransformerModel { subject.model }
 
   /// Loads `reference`: `default` is the embedded model, anything else a directory or a name in
   /// the offline Hugging Face cache.
@@ -17,17 +21,18 @@ public struct WorkbenchModel {
     let directory: ModelDirectory
     if reference == "default" {
       guard let url = DefaultModel.directory else {
-        throw CheckpointError.modelNotFound(reference: "(embedded default model)", searched: ["the TransformerEngine resources"])
+        throw CheckpointError.modelNotFound(reference: "(embedded default model)", searched: ["the HeadLab_TransformerEngine.resources folder beside the headlab binary", "the source tree"])
       }
       directory = ModelDirectory(url: url)
     } else {
       directory = try ModelDirectory.resolve(reference)
     }
-    let (model, _) = try ModelLoader.load(directory)
+    let (model, report) = try ModelLoader.load(directory)
     let tokenizer = try BPETokenizer.load(directory: directory.url)
     self.reference = reference
     self.directory = directory
     self.tokenizer = tokenizer
+    self.report = report
     self.subject = AnalysisSubject(model: model, identity: ModelIdentity(name: reference, sha256: try ModelIdentity.checksum(of: directory)),
                                    tokenText: { tokenizer.tokenText($0) })
   }

@@ -92,6 +92,9 @@ public enum TUIBenchmark {
   /// selection changes at once; its `select` command is recorded in the background).
   static func moves(_ app: WorkbenchApp, count: Int, whileBusy: Bool = false) throws -> [Double] {
     var samples: [Double] = []
+    // From head 0.0 a square right, down, left, up never meets an edge.
+    app.state.view.focus = "grid"
+    app.select(layer: 0, head: 0)
     let keys: [Key] = [.right, .down, .left, .up]
     for i in 0..<count {
       let before = app.state.view

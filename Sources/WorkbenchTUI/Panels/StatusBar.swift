@@ -6,8 +6,8 @@ enum StatusBar {
   static func draw(_ state: AppState, in rect: Rect, on grid: inout CellGrid, now: Date = Date()) {
     grid.fill(rect, role: .status)
     let e = state.engine
-    var parts = ["headlab", "\(e.modelName) \(e.layers)L×\(e.heads)H"]
-    if let live = e.live { parts.append("\(live.count) tokens") }
+    var parts = ["\(e.modelName) \(e.layers)L×\(e.heads)H"]
+    if let live = e.live { parts.append("\(live.count) tok") }
     if let live = e.live, let value = live.metric {
       var text = "\(live.metricName) \(format(value))"
       if let plain = live.metricWithoutInterventions { text += " (was \(format(plain)))" }

@@ -1,0 +1,15 @@
+extension ParsedLine {
+  /// A catalog line built in code, as the `headlab` subcommands build theirs from their flags:
+  /// the name, the positional values and the options whose value is not nil, in that order,
+  /// rendered canonically (quoted where they must be) and parsed back, so the line is exactly one
+  /// a user could have typed.
+  public static func building(_ name: String, _ positionals: [String] = [], options: KeyValuePairs<String, String?> = [:]) throws -> ParsedLine {
+    var words = [name] + positionals.map { CanonicalRendering.value($0) }
+    for (key, value) in options {
+      if let value { words.append("\(key)=\(CanonicalRendering.value(value, positional: false))") }
+    }
+    let text = words.joined(separator: " ")
+    guard let line = try CommandParser.parse(text) else { throw CommandParseError(lineNumber: nil, column: 1, message: "empty command", line: text) }
+    return line
+  }
+}
