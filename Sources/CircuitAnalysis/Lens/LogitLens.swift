@@ -21,17 +21,11 @@ public enum LogitLens {
     try subject.check(tokens: tokens)
     let p = try subject.resolve(position: position, count: tokens.count)
     if let answer { try subject.check(token: answer, role: "answer") }
-    let model = subject.model, L = subject.layers, C = subject.config.modelDim, V = subject.config.vocabularySize
+    let L = subject.layers, V = subject.config.vocabularySize
     guard topK >= 1, topK <= V else { throw AnalysisError.invalidArgument("top-k must be between 1 and the vocabulary size \(V), got \(topK)") }
 
-    let residSites = (0..<L).map { HookSite.block($0, .residPre) } + [HookSite.block(L - 1, .residPost)]
-    let (_, cache) = try model.runWithCache([tokens], sites: Set(residSites), logits: .positions([p]))
-    // rows [L+1, C]: the residual at position p before each block, then after the last.
-    var rows = [Float]()
-    rows.reserveCapacity((L + 1) * C)
-    for site in residSites { rows += cache[site]!.values[(p * C)..<((p + 1) * C)] }
-    let logits = model.unembedRows(model.finalNorm(rows, rows: L + 1), rows: L + 1)  // [L+1, V]
-    if logits.contains(where: { !$0.isFinite }) { throw AnalysisError.nonFinite("the logit-lens logits at position \(p)") }
+    let (_, cache) = try subject.model.runWithCache([tokens], sites: Set(residualSites(layers: L)), logits: .positions([p]))
+    let logits = try layerLogits(subject, cache: cache, position: p)  // [L+1, V]
 
     let labels = (0..<L).map { "\($0)_pre" } + ["final_post"]
     var quantities = [Double](), topTokens = [ResultCell](), topProbabilities = [Double]()
@@ -65,5 +59,40 @@ public enum LogitLens {
     results.append(result("lens.topk", [resid, rank], ResultGrid(shape: [L + 1, topK], cells: topTokens)))
     results.append(result("lens.topk_prob", [resid, rank], ResultGrid(shape: [L + 1, topK], numbers: topProbabilities)))
     return results
+  }
+
+  /// The sites the lens reads: resid_pre of every block, then the last block's resid_post.
+  public static func residualSites(layers L: Int) -> [HookSite] {
+    (0..<L).map { HookSite.block($0, .residPre) } + [HookSite.block(L - 1, .residPost)]
+  }
+
+  /// The lens's logits [L+1, V] at position `p` from a cache of a single prompt holding
+  /// `residualSites`: ln_final recomputed on each residual, then the unembedding.
+  static func layerLogits(_ subject: AnalysisSubject, cache: ActivationCache, position p: Int) throws -> [Float] {
+    let L = subject.layers, C = subject.config.modelDim
+    // rows [L+1, C]: the residual at position p before each block, then after the last.
+    var rows = [Float]()
+    rows.reserveCapacity((L + 1) * C)
+    for site in residualSites(layers: L) {
+      guard let tensor = cache[site] else { throw AnalysisError.invalidArgument("the logit lens needs \(site) in the cache") }
+      rows += tensor.values[(p * C)..<((p + 1) * C)]
+    }
+    let logits = subject.model.unembedRows(subject.model.finalNorm(rows, rows: L + 1), rows: L + 1)
+    if logits.contains(where: { !$0.isFinite }) { throw AnalysisError.nonFinite("the logit-lens logits at position \(p)") }
+    return logits
+  }
+
+  /// The answer's rank after each layer ([L+1]: before each block, then after the last; 0 is the
+  /// top token), read from a cache of one prompt that holds `residualSites` — what `run`
+  /// reports as the `rank` quantity, without a forward pass of its own.
+  public static func answerRanks(_ subject: AnalysisSubject, cache: ActivationCache, position p: Int, answer: Int) throws -> [Int] {
+    try subject.check(token: answer, role: "answer")
+    let V = subject.config.vocabularySize
+    let logits = try layerLogits(subject, cache: cache, position: p)
+    return (0...subject.layers).map { r in
+      let row = logits[(r * V)..<((r + 1) * V)]
+      let target = row[row.startIndex + answer]
+      return row.reduce(0) { $0 + ($1 > target ? 1 : 0) }
+    }
   }
 }

@@ -11,19 +11,20 @@ extension Workbench {
     let m = try loadedModel()
     let subject = m.subject
     let (L, NH, T) = (subject.layers, subject.heads, prompt.count)
-    let sites = Set((0..<L).map { HookSite.block($0, .pattern) })
+    let sites = Set((0..<L).map { HookSite.block($0, .pattern) } + LogitLens.residualSites(layers: L))
 
-    func pass() throws -> (patterns: [Float], logits: Tensor) {
-      let (logits, cache) = try subject.model.runWithCache([prompt], sites: sites, logits: .all)
+    func pass(_ selection: LogitPositions) throws -> (patterns: [Float], logits: Tensor, cache: ActivationCache) {
+      let (logits, cache) = try subject.model.runWithCache([prompt], sites: sites, logits: selection)
       var patterns = [Float]()
       patterns.reserveCapacity(L * NH * T * T)
       for l in 0..<L { patterns += cache[HookSite.block(l, .pattern)]!.values }  // [1, NH, T, T] each
-      return (patterns, logits)
+      return (patterns, logits, cache)
     }
 
     let active = !interventions.ablations.isEmpty
-    let (patterns, logits) = try withInterventions(m, tokens: prompt) { try pass() }
-    let plain = active ? try pass() : nil
+    let (patterns, logits, cache) = try withInterventions(m, tokens: prompt) { try pass(.all) }
+    // Without the interventions only the last position's logits are read (all of them for loss).
+    let plain = active ? try pass(metric.kind == .loss ? .all : .last) : nil
     let V = subject.config.vocabularySize
     let topK = (0..<T).map { t in
       LiveView.topCandidates(Array(logits.values[(t * V)..<((t + 1) * V)]), k: k, tokenText: subject.tokenText)
@@ -32,14 +33,14 @@ extension Workbench {
     var metricValue: Double?, plainMetric: Double?, ranks: [Int]?
     if let answer {
       let group = try PromptPairBatch(clean: prompt, corrupted: prompt, answer: answer.answer, wrong: answer.wrong, tokenText: subject.tokenText)
-      let last = { (all: Tensor) in Tensor(shape: [1, 1, V], values: Array(all.values[((T - 1) * V)..<(T * V)])) }
+      // The last position's logits [1, 1, V] of logits [1, T, V] (or [1, 1, V] already).
+      let last = { (all: Tensor) in all.shape[1] == 1 ? all : Tensor(shape: [1, 1, V], values: Array(all.values[((T - 1) * V)..<(T * V)])) }
       let reference = plain?.logits ?? logits
       let measure = try metric.metric(for: group, cleanLogits: { last(reference) })
       let lossMetric = metric.kind == .loss
       metricValue = try measure.mean(lossMetric ? logits : last(logits))
       if let plain { plainMetric = try measure.mean(lossMetric ? plain.logits : last(plain.logits)) }
-      let lens = try withInterventions(m, tokens: prompt) { try LogitLens.run(subject, tokens: prompt, answer: answer.answer, position: T - 1, topK: 1) }
-      ranks = LiveView.answerRanks(from: lens)
+      ranks = try LogitLens.answerRanks(subject, cache: cache, position: T - 1, answer: answer.answer)
     }
     return LiveView(
       tokens: prompt, tokenTexts: prompt.map(subject.tokenText), layers: L, heads: NH, patterns: patterns,
@@ -64,18 +65,5 @@ extension LiveView {
       if best.count > k { best.removeLast() }
     }
     return best.map { Candidate(token: tokenText($0), probability: Double(exp(row[$0] - maximum)) / total) }
-  }
-
-  /// The answer's rank per layer from the logit lens's results (the `quantity` axis's `rank`).
-  static func answerRanks(from lens: [AnalysisResult]) -> [Int]? {
-    for result in lens {
-      guard let q = result.axes.firstIndex(where: { $0.name == "quantity" }),
-            let rank = result.axes[q].labels.firstIndex(of: "rank") else { continue }
-      let layers = result.axes[0].labels.count
-      let width = result.axes[q].labels.count
-      let numbers = result.values.numbers
-      return (0..<layers).compactMap { numbers[$0 * width + rank].map { Int($0) } }
-    }
-    return nil
   }
 }
