@@ -109,16 +109,7 @@ final class WorkbenchTests: XCTestCase {
       ("save-screen", "takes 1 value", nil),
       ("save-screen x.txt", "needs a screen", nil),
     ]
-    for (line, message, column) in cases {
-      XCTAssertThrowsError(try workbench.execute(line: line, lineNumber: 7), line) { error in
-        let text = "\(error)"
-        XCTAssertTrue(text.contains(message), "\(line): \(text)")
-        if let error = error as? CommandParseError {
-          XCTAssertEqual(error.lineNumber, 7, line)
-          if let column { XCTAssertEqual(error.column, column, "\(line): \(text)") }
-        }
-      }
-    }
+    assertArgumentErrors(cases, on: workbench)
     XCTAssertThrowsError(try workbench.execute(line: "patch resid_pre normalize=yes")) {
       XCTAssertTrue("\($0)".contains("patch SWEEP [noising=yes] [normalise=yes]"), "usage: \($0)")
     }

@@ -120,14 +120,7 @@ final class InterventionCommandTests: XCTestCase {
       ("open", "takes 1 value", nil),
       ("open s.json modle=x", "did you mean 'model'", 13),
     ]
-    for (line, message, column) in cases {
-      XCTAssertThrowsError(try workbench.execute(line: line, lineNumber: 3), line) { error in
-        let text = "\(error)"
-        XCTAssertTrue(text.contains(message), "\(line): \(text)")
-        XCTAssertTrue(text.contains("usage:"), "\(line) shows the usage: \(text)")
-        if let column { XCTAssertEqual((error as? CommandParseError)?.column, column, "\(line): \(text)") }
-      }
-    }
+    assertArgumentErrors(cases, on: workbench)
     let fresh = Workbench()
     XCTAssertThrowsError(try fresh.execute(line: "run")) { XCTAssertTrue("\($0)".contains("a prompt first"), "\($0)") }
     XCTAssertThrowsError(try fresh.execute(line: "generate 2")) { XCTAssertTrue("\($0)".contains("a prompt first"), "\($0)") }

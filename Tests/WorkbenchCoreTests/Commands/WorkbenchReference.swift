@@ -79,3 +79,21 @@ func temporaryDirectory(_ stem: String) throws -> URL {
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
 }
+
+/// Runs each bad line on `workbench` (as line 7 of a script) and checks its error: the message, the
+/// line number, the column when given, and the command's usage for errors of a known command.
+func assertArgumentErrors(_ cases: [(line: String, message: String, column: Int?)], on workbench: Workbench,
+                          file: StaticString = #filePath, line sourceLine: UInt = #line) {
+  for (text, message, column) in cases {
+    XCTAssertThrowsError(try workbench.execute(line: text, lineNumber: 7), text, file: file, line: sourceLine) { error in
+      let description = "\(error)"
+      XCTAssertTrue(description.contains(message), "\(text): \(description)", file: file, line: sourceLine)
+      guard let error = error as? CommandParseError else { return }
+      XCTAssertEqual(error.lineNumber, 7, text, file: file, line: sourceLine)
+      if let column { XCTAssertEqual(error.column, column, "\(text): \(description)", file: file, line: sourceLine) }
+      if !message.contains("unknown command") && !message.contains("unterminated") {
+        XCTAssertTrue(description.contains("usage:"), "\(text) shows the usage: \(description)", file: file, line: sourceLine)
+      }
+    }
+  }
+}
