@@ -219,4 +219,32 @@ final class WorkbenchAppTests: XCTestCase {
     XCTAssertFalse(app.state.messageIsError)
     XCTAssertFalse(app.isFinished)
   }
+
+  func testOpeningASessionAdoptsItsStateAndAFailedOpenChangesNothing() throws {
+    let (app, workbench) = makeApp()
+    type(app, "jl")
+    type(app, "a")
+    XCTAssertEqual(app.state.engine.ablated.map(\.description), ["1.1"])
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("headlab-open-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let broken = folder.appendingPathComponent("broken.session.json")
+    try "{\"format\": \"headlab.session\", \"version\": {\"major\": 1".write(to: broken, atomically: true, encoding: .utf8)
+    type(app, ":open \(broken.path)")
+    keys(app, [.enter])
+    XCTAssertTrue(app.state.messageIsError)
+    XCTAssertEqual(app.state.engine.ablated.map(\.description), ["1.1"], "the current session is untouched")
+    XCTAssertEqual([app.state.view.layer, app.state.view.head], [1, 1])
+
+    let ioi = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sessions/ioi.session.json").standardized
+    type(app, "o")
+    type(app, ioi.path)
+    keys(app, [.enter])
+    XCTAssertFalse(app.state.messageIsError, app.state.message ?? "")
+    XCTAssertEqual(app.state.engine.ablated.map(\.description), ["0.0", "2.1"], "the session's interventions")
+    XCTAssertEqual(app.state.engine.gridResult(for: app.state.view)?.kind, "relevance.hrv")
+    XCTAssertEqual(app.state.sessionPath, ioi.path)
+    XCTAssertFalse(app.state.unsaved)
+    XCTAssertEqual(workbench.history.count, try SessionFile.read(ioi).history.count)
+  }
 }
