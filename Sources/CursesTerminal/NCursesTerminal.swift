@@ -42,6 +42,9 @@ public final class NCursesTerminal: TerminalDevice {
   public private(set) var rows: Int
   /// What the terminal can show; `.none` under NO_COLOR or without colour support.
   public let capabilities: ColorCapabilities
+  /// How many cells the last `present` sent to ncurses: the changed ones, or all after a resize,
+  /// a new grid size or a new theme.
+  public private(set) var cellsDrawnInLastFrame = 0
 
   private let screen: OpaquePointer
   private let window: UnsafeMutablePointer<WINDOW>
@@ -101,11 +104,13 @@ public final class NCursesTerminal: TerminalDevice {
     if clearOnNextFrame { clearok(window, true) }
     clearOnNextFrame = false
     let onScreen = previous
+    cellsDrawnInLastFrame = 0
     for row in 0..<min(grid.rows, rows) {
       for column in 0..<min(grid.columns, columns) {
         let cell = grid[column, row]
         if let onScreen, onScreen[column, row] == cell { continue }
         draw(cell, column: column, row: row)
+        cellsDrawnInLastFrame += 1
       }
     }
     previous = grid

@@ -85,6 +85,41 @@ final class NCursesTerminalInTmuxTests: XCTestCase {
     XCTAssertTrue(try session.screenWithHistory().contains("probe finished after \(count + 1) events"))
   }
 
+  /// The number after "drawn " on the probe's screen.
+  private func cellsDrawn(_ screen: String) -> Int? {
+    screen.split(separator: "\n").first { $0.hasPrefix("drawn ") }.flatMap { Int($0.dropFirst(6)) }
+  }
+
+  func testOnlyChangedCellsAreSent() throws {
+    let session = try startProbe(columns: 60, rows: 15)
+    defer { session.kill() }
+    try session.type("x")
+    try session.waitFor("events 1 last key x")
+    try session.type("y")
+    // Frame 3 reports frame 2, which changed only "1 last key x U+78" on the events line (and the
+    // number after "drawn").
+    let afterKey = try session.waitFor("events 2 last key y")
+    let changed = try XCTUnwrap(cellsDrawn(afterKey), afterKey)
+    XCTAssertLessThan(changed, 30, "a key redraws a few cells, not the 900 of the screen:\n\(afterKey)")
+    try session.resize(columns: 40, rows: 10)
+    try session.waitFor("events 3 last resize 40x10")
+    try session.type("z")
+    let afterResize = try session.waitFor("events 4 last key z")
+    XCTAssertEqual(cellsDrawn(afterResize), 400, "the frame after a resize redraws every cell:\n\(afterResize)")
+  }
+
+  func testWaitingForAnEventTimesOut() throws {
+    let session = try startProbe()
+    defer { session.kill() }
+    try session.type("t")
+    let screen = try session.waitFor("then nothing")
+    let line = screen.split(separator: "\n").first { $0.contains("waited") }.map(String.init) ?? ""
+    let milliseconds = try XCTUnwrap(Int(line.components(separatedBy: "waited ").last?.prefix { $0.isNumber } ?? ""), line)
+    XCTAssertTrue(line.contains("ms for nothing, then nothing"), line)
+    XCTAssertGreaterThanOrEqual(milliseconds, 290, line)
+    XCTAssertLessThan(milliseconds, 2000, line)
+  }
+
   func testTerminationSignalsRestoreTheTerminal() throws {
     for signal in [SIGTERM, SIGINT, SIGHUP] {
       let session = try startProbe()

@@ -11,8 +11,9 @@ import XCTest
 ///     blocks ▀▄█ é wide 語
 ///     heat 0123456 cool abcdef
 ///     events 3 last key up
+///     drawn 14          (cells the previous frame sent)
 ///
-/// Keys: q quits, ! calls fatalError, e writes to standard error.
+/// Keys: q quits, ! calls fatalError, e writes to standard error, t times a 300 ms wait with no input.
 final class TerminalProbe: XCTestCase {
   static let environmentSwitch = "HEADLAB_TERMINAL_PROBE"
 
@@ -27,7 +28,7 @@ final class TerminalProbe: XCTestCase {
     var last = "none"
     while true {
       terminal.present(Self.frame(terminal, count: count, last: last), theme: theme)
-      guard let event = terminal.nextEvent(timeoutMilliseconds: 1000) else { continue }
+      guard let event = terminal.nextEvent(timeoutMilliseconds: 60_000) else { continue }
       count += 1
       last = Self.describe(event)
       switch event {
@@ -38,6 +39,11 @@ final class TerminalProbe: XCTestCase {
         return
       case .key(.character("!")): fatalError("probe crash on request")
       case .key(.character("e")): FileHandle.standardError.write(Data("probe wrote this to standard error\n".utf8))
+      case .key(.character("t")):
+        let start = Date()
+        let waited = terminal.nextEvent(timeoutMilliseconds: 300)
+        let immediate = terminal.nextEvent(timeoutMilliseconds: 0)
+        last = "waited \(Int(Date().timeIntervalSince(start) * 1000)) ms for \(waited.map(Self.describe) ?? "nothing"), then \(immediate.map(Self.describe) ?? "nothing")"
       default: break
       }
     }
@@ -56,6 +62,7 @@ final class TerminalProbe: XCTestCase {
       column = grid.put(String(letter), column: column, row: 2, role: role)
     }
     grid.put("events \(count) last \(last)", column: 0, row: 3, role: .status)
+    grid.put("drawn \(terminal.cellsDrawnInLastFrame)", column: 0, row: 4)
     grid[grid.columns - 1, grid.rows - 1] = Cell("#", .selected)  // the bottom-right cell draws too
     return grid
   }
