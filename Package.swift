@@ -15,6 +15,7 @@ let package = Package(
   ],
   targets: [
     .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(name: "CNCurses", path: "Sources/CNCurses", providers: [.apt(["libncurses-dev"])]),
     .target(name: "Tokenizers"),
     .target(name: "Corpus"),
     .target(
@@ -31,11 +32,12 @@ let package = Package(
       resources: [.copy("Resources/headlab.result-1.schema.json")]),
     .target(name: "WorkbenchCore", dependencies: ["CircuitAnalysis", "TransformerEngine", "Tokenizers"]),
     .target(name: "WorkbenchTUI", dependencies: ["WorkbenchCore", "CircuitAnalysis", "TransformerEngine"]),
+    .target(name: "CursesTerminal", dependencies: ["CNCurses", "WorkbenchTUI"]),
     .target(name: "HeadLabTestSupport", dependencies: ["TransformerEngine", "Tokenizers", "CircuitAnalysis"]),
     .executableTarget(
       name: "headlab",
       dependencies: [
-        "TransformerEngine", "Tokenizers", "ModelTraining", "CircuitAnalysis", "Corpus", "WorkbenchCore", "WorkbenchTUI",
+        "TransformerEngine", "Tokenizers", "ModelTraining", "CircuitAnalysis", "Corpus", "WorkbenchCore", "WorkbenchTUI", "CursesTerminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -56,6 +58,7 @@ let package = Package(
     .testTarget(
       name: "WorkbenchTUITests", dependencies: ["WorkbenchTUI", "WorkbenchCore", "CircuitAnalysis", "HeadLabTestSupport"],
       exclude: ["Resources"]),
+    .testTarget(name: "CursesTerminalTests", dependencies: ["CursesTerminal", "CNCurses", "WorkbenchTUI", "HeadLabTestSupport"]),
     .testTarget(name: "CorpusTests", dependencies: ["Corpus"]),
     .testTarget(
       name: "HeadLabCLITests", dependencies: ["TransformerEngine", "Tokenizers", "HeadLabTestSupport", "CircuitAnalysis"],

@@ -9,10 +9,11 @@ struct HeadLab: ParsableCommand {
     commandName: "headlab",
     abstract: "A terminal workbench for taking transformer language models apart.",
     discussion: """
-      With no subcommand, headlab opens the model given by --model (default: the embedded model) \
-      and prints its summary and a greedy completion.
+      With no subcommand, on a terminal, headlab opens the workbench on the model given by --model \
+      (default: the embedded model); when its input or output is not a terminal it prints the \
+      model's summary and a greedy completion instead.
       """,
-    subcommands: [Run.self, Forward.self, Tokenize.self, Info.self, Patch.self, Attribution.self, Ablate.self, Lens.self, DirectAttribution.self, Detect.self, Relevance.self, Batch.self, Merge.self, Train.self, Bench.self],
+    subcommands: [Run.self, WorkbenchCommand.self, Forward.self, Tokenize.self, Info.self, Patch.self, Attribution.self, Ablate.self, Lens.self, DirectAttribution.self, Detect.self, Relevance.self, Batch.self, Merge.self, Train.self, Bench.self],
     defaultSubcommand: Run.self)
 
   /// Chooses OpenBLAS's AVX-512 kernels where its own detection missed them (see

@@ -2,10 +2,11 @@ import ArgumentParser
 import Foundation
 import TransformerEngine
 
-/// The default command. Until the workbench screen exists it prints the model summary and a
-/// greedy completion of a prompt.
+/// The default command: on a terminal the workbench; otherwise (a pipe, a script, a test) the
+/// model's summary and a greedy completion of the prompt.
 struct Run: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Open a model: print its summary and a greedy completion.")
+  static let configuration = CommandConfiguration(
+    abstract: "Open a model: the workbench on a terminal, else its summary and a greedy completion.")
 
   @OptionGroup var modelOptions: ModelOptions
 
@@ -19,8 +20,16 @@ struct Run: ParsableCommand {
     if tokens < 0 { throw ValidationError("--tokens must be 0 or more, got \(tokens)") }
   }
 
+  @Option(name: .long, help: "The workbench's theme: dark, light, mono, or a theme file.")
+  var theme = "dark"
+
   func run() throws {
     try reportingErrors {
+      if isatty(STDIN_FILENO) != 0 && isatty(STDOUT_FILENO) != 0 {
+        if let threads = modelOptions.threads { BLAS.threadCount = threads }
+        try WorkbenchLauncher.open(model: modelOptions.model ?? "default", session: nil, theme: theme, prompt: prompt)
+        return
+      }
       let loaded = try modelOptions.load()
       print(ModelSummary.text(loaded))
       let ids = try loaded.tokens(prompt, prependBOS: true)

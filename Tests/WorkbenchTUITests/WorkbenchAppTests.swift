@@ -157,6 +157,9 @@ final class WorkbenchAppTests: XCTestCase {
 
   func testQuitAsksFirstWhenThereAreUnsavedChangesAndSavingClearsThem() throws {
     let (app, _) = makeApp()
+    XCTAssertFalse(app.state.unsaved, "the starting commands leave the session unmodified")
+    type(app, "D")
+    XCTAssertTrue(app.state.unsaved)
     type(app, "q")
     XCTAssertEqual(app.state.mode, .confirmQuit)
     XCTAssertTrue(app.frame().text.contains("Unsaved changes"))

@@ -43,10 +43,10 @@ public enum SessionReplay {
     if replacement == nil { _ = try session.model.check().requireFound() }
     var outcome = Outcome()
     if session.history.first?.name != "model" {
-      _ = try workbench.execute(line: "model \(quoted(replacement ?? session.model.reference))")
+      _ = try workbench.execute(line: "model \(ParsedLine.quotedValue(replacement ?? session.model.reference))")
     }
     for (index, record) in session.history.enumerated() where record.failure == nil {
-      let command = record.name == "model" && replacement != nil ? "model \(quoted(replacement!))" : record.command
+      let command = record.name == "model" && replacement != nil ? "model \(ParsedLine.quotedValue(replacement!))" : record.command
       guard let line = try CommandParser.parse(command, lineNumber: index + 1) else { continue }
       let output: CommandOutput
       do {
@@ -85,11 +85,5 @@ public enum SessionReplay {
       report.borderline += one.borderline
     }
     return report
-  }
-
-  /// A command-line value: single-quoted (literal) unless it contains a single quote.
-  static func quoted(_ text: String) -> String {
-    if !text.contains("'") { return "'\(text)'" }
-    return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
   }
 }

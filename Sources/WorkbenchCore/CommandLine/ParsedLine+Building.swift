@@ -13,3 +13,9 @@ extension ParsedLine {
     return line
   }
 }
+
+extension ParsedLine {
+  /// `text` written as one value of a command line: bare when it reads back unchanged, otherwise
+  /// double-quoted with escapes (what `canonicalText` writes).
+  public static func quotedValue(_ text: String) -> String { CanonicalRendering.value(text) }
+}

@@ -35,7 +35,7 @@ public struct SessionModelUnavailable: Error, LocalizedError, CustomStringConver
   public let reason: SessionModelError
 
   public var description: String {
-    "\(file): \(reason); to continue with another model, run `open \(SessionReplay.quoted(file)) model=NAME` "
+    "\(file): \(reason); to continue with another model, run `open \(ParsedLine.quotedValue(file)) model=NAME` "
       + "(the session's commands then re-run on NAME and their results will differ from the stored ones)"
   }
   public var errorDescription: String? { description }

@@ -27,7 +27,7 @@ public enum TUIBenchmark {
   public static func run(model: String, characters: Int = 40, theme: Theme, log: (String) -> Void) throws -> [Figures] {
     let workbench = Workbench()
     let app = WorkbenchApp(workbench: workbench, columns: 120, rows: 40, theme: theme, loadTheme: { _ in theme })
-    app.start(commands: ["model \(WorkbenchApp.quoted(model))", "prompt \(WorkbenchApp.quoted(prompt))", #"answer " Mary" " John""#])
+    app.start(commands: ["model \(ParsedLine.quotedValue(model))", "prompt \(ParsedLine.quotedValue(prompt))", #"answer " Mary" " John""#])
     try wait(app, timeout: 600) { app.state.engine.live != nil }
     var figures: [Figures] = []
 

@@ -21,14 +21,14 @@ extension WorkbenchApp {
     }
     if logged { state.log.append(AppState.LogLine(text: "› \(line)", role: .dim, result: nil)) }
     let job = worker.submit(line, refreshLive: !Self.viewOnly.contains(name))
-    jobs.append((job, adoptView || name == "open" || name == "model"))
+    jobs.append(PendingJob(job: job, adoptView: adoptView || name == "open" || name == "model", startup: starting))
     needsRedraw = true
     pump()
   }
 
   func finish(_ completion: EngineWorker.Completion) {
     guard let index = jobs.firstIndex(where: { $0.job.id == completion.job.id }) else { return }
-    let adoptView = jobs[index].adoptView
+    let (adoptView, startup) = (jobs[index].adoptView, jobs[index].startup)
     jobs.remove(at: index)
     let previousHistory = state.engine.historyCount
     state.engine = completion.snapshot
@@ -70,7 +70,7 @@ extension WorkbenchApp {
     } else if name == "open", case .success = completion.output {
       state.unsaved = false
       state.sessionPath = completion.job.line.split(separator: " ", maxSplits: 1).last.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "'\"")) }
-    } else if state.engine.historyCount != previousHistory {
+    } else if state.engine.historyCount != previousHistory && !startup {
       state.unsaved = true
     }
     if name == "theme", case .success = completion.output { applyTheme(state.engine.view.theme) }
@@ -79,9 +79,7 @@ extension WorkbenchApp {
 
   func applyTheme(_ name: String) {
     do {
-      let loaded = try loadTheme(name)
-      let plain = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-      theme = plain ? loaded.withoutColors : loaded
+      theme = try loadTheme(name)
       state.monochrome = theme.colors == 0
       state.view.theme = name
     } catch {

@@ -97,14 +97,14 @@ extension WorkbenchApp {
       state.mode = .normal
       if let pending = pendingPrompt {
         pendingPrompt = nil
-        send("prompt \(Self.quoted(pending.text))", logged: true)
+        send("prompt \(ParsedLine.quotedValue(pending.text))", logged: true)
       }
       return
     case .escape, .control("c"):
       state.mode = .normal
       pendingPrompt = nil
       if let before = promptBeforeEditing, before != state.engine.promptText, !before.isEmpty {
-        send("prompt \(Self.quoted(before))", logged: false)
+        send("prompt \(ParsedLine.quotedValue(before))", logged: false)
       }
       return
     default:
@@ -219,7 +219,7 @@ extension WorkbenchApp {
 
   /// `s`: saves to the session's file, or asks for a name.
   func save() {
-    if let path = state.sessionPath { send("save \(Self.quoted(path))", logged: true) } else {
+    if let path = state.sessionPath { send("save \(ParsedLine.quotedValue(path))", logged: true) } else {
       state.mode = .command(LineEditor("save headlab.session.json"))
     }
   }

@@ -10,8 +10,16 @@ public final class WorkbenchApp {
   public internal(set) var theme: Theme
   let worker: EngineWorker
   let loadTheme: (String) throws -> Theme
-  /// Jobs submitted and not finished, with the command and whether to adopt the workbench's view.
-  var jobs: [(job: EngineWorker.Job, adoptView: Bool)] = []
+  /// A job submitted and not finished: whether to adopt the workbench's view after it, and
+  /// whether it is one of the starting commands (which leave the session unmodified).
+  struct PendingJob {
+    let job: EngineWorker.Job
+    let adoptView: Bool
+    let startup: Bool
+  }
+  var jobs: [PendingJob] = []
+  /// Commands sent now are the starting ones.
+  var starting = false
   /// The prompt typed but not yet sent (sent `debounce` after the last key).
   var pendingPrompt: (text: String, due: Date)?
   /// The prompt before editing started (Esc restores it).
@@ -47,6 +55,8 @@ public final class WorkbenchApp {
   /// Starts the session: loads the model (and a session file or first commands), drawing as
   /// results arrive.
   public func start(commands: [String]) {
+    starting = true
+    defer { starting = false }
     for line in commands { send(line, logged: true) }
   }
 
@@ -78,7 +88,7 @@ public final class WorkbenchApp {
   public func pump(now: Date = Date()) {
     if let pending = pendingPrompt, pending.due <= now {
       pendingPrompt = nil
-      send("prompt \(Self.quoted(pending.text))", logged: false)
+      send("prompt \(ParsedLine.quotedValue(pending.text))", logged: false)
     }
     for completion in worker.drain() { finish(completion) }
     if let first = jobs.first {
@@ -108,10 +118,4 @@ public final class WorkbenchApp {
   }
 
   func quit() { isFinished = true }
-
-  /// A command-line value: single-quoted (literal) unless it contains a single quote.
-  static func quoted(_ text: String) -> String {
-    if !text.contains("'") { return "'\(text)'" }
-    return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-  }
 }

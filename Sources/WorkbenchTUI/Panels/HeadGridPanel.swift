@@ -78,6 +78,12 @@ enum HeadGridPanel {
         if selected && numbers { grid[g.column(ofHead: h) + g.cellWidth - 1, y] = Cell("◂", .selected) }
       }
     }
+    if result == nil, inner.height >= g.layers + 5 {
+      let hints = ["no layer x head result yet:", "D detect · A ablate each", "P patch · V relevance · d dla"]
+      for (i, hint) in hints.enumerated() {
+        grid.put(hint, column: inner.column, row: g.row(ofLayer: g.visibleLayers.upperBound - 1) + 2 + i, role: .dim, limit: inner.width)
+      }
+    }
     // The selected head's value on the last row.
     let footer = inner.row + inner.height - 1
     if footer > g.row(ofLayer: g.visibleLayers.upperBound - 1) {

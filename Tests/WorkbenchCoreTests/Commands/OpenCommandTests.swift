@@ -35,7 +35,7 @@ final class OpenCommandTests: XCTestCase {
     changed.model.sha256 = String(repeating: "0", count: 64)
     let changedFile = directory.appendingPathComponent("changed.session.json")
     try SessionFile.save(changed, to: changedFile)
-    assertUntouched("open \(changedFile.path)", mentions: ["has changed", "SHA-256", "open '\(changedFile.path)' model=NAME", "will differ"])
+    assertUntouched("open \(changedFile.path)", mentions: ["has changed", "SHA-256", "open \(changedFile.path) model=NAME", "will differ"])
 
     var missing = session
     missing.model = SessionModelReference(reference: directory.appendingPathComponent("gone").path, directory: directory.appendingPathComponent("gone").path, sha256: session.model.sha256)

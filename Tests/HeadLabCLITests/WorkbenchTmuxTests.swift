@@ -1,0 +1,244 @@
+import Foundation
+import HeadLabTestSupport
+import XCTest
+
+/// The real `headlab` binary in tmux, driven with keys as a person would: the end-to-end steps of
+/// issue 14, the README's walkthrough, signals, and a run of random keys.
+final class WorkbenchTmuxTests: XCTestCase {
+  var binary: String { Bundle.main.bundleURL.appendingPathComponent("headlab").path }
+
+  /// The repository's Sessions/ folder.
+  var sessions: URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sessions").standardized
+  }
+
+  func start(_ arguments: [String] = [], columns: Int = 100, rows: Int = 30, in folder: URL) throws -> TmuxSession {
+    let tmux = try TmuxSession([binary] + arguments, columns: columns, rows: rows, workingDirectory: folder)
+    try tmux.waitFor("logit_diff", timeout: 120)
+    return tmux
+  }
+
+  /// start, select a head, toggle its ablation, run a sweep with its progress bar, cancel it, open
+  /// help, resize, save, quit with the terminal restored.
+  func testEndToEndSteps() throws {
+    let folder = try HeadLabBinary.temporaryDirectory("headlab-tmux")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let tmux = try start(in: folder)
+    defer { tmux.kill() }
+
+    try tmux.sendKeys("j")
+    try tmux.sendKeys("l")
+    try tmux.waitFor("head 1.1")
+
+    let before = try tmux.screen()
+    XCTAssertFalse(before.contains("(was "))
+    try tmux.sendKeys("a")
+    let ablated = try tmux.waitFor("ablated 1.1")
+    XCTAssertTrue(ablated.contains("(was "), "the status bar shows the metric before the ablation:\n\(ablated)")
+
+    try tmux.sendKeys(":")
+    try tmux.type("relevance ioi method=ablation count=1500")
+    try tmux.sendKeys("Enter")
+    try tmux.waitForScreen(timeout: 60, "the progress bar") { $0.contains("ETA") && $0.contains("%") }
+    try tmux.sendKeys("j")
+    try tmux.waitFor("head 2.1", timeout: 5)
+    try tmux.sendKeys("Escape")
+    try tmux.waitFor("cancelled after", timeout: 60)
+
+    try tmux.sendKeys("?")
+    try tmux.waitFor("HeadLab workbench: keys")
+    try tmux.sendKeys("Escape")
+    try tmux.waitFor("attention 2.1")
+
+    try tmux.resize(columns: 70, rows: 20)
+    try tmux.waitFor("terminal too small: 70x20")
+    try tmux.resize(columns: 100, rows: 30)
+    try tmux.waitFor("attention 2.1")
+
+    try tmux.sendKeys(":")
+    try tmux.type("save walk.session.json")
+    try tmux.sendKeys("Enter")
+    try tmux.waitFor("saved")
+    XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("walk.session.json").path))
+
+    try tmux.sendKeys("q")
+    try tmux.waitForExit(timeout: 10)
+    XCTAssertEqual(tmux.exitStatus, 0)
+    XCTAssertEqual(try tmux.terminalModes(), .restored)
+  }
+
+  /// The README's walkthrough, key by key, and every key it uses is on the `?` screen.
+  func testREADMEWalkthrough() throws {
+    let folder = try HeadLabBinary.temporaryDirectory("headlab-walkthrough")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let tmux = try start(columns: 110, rows: 50, in: folder)
+    defer { tmux.kill() }
+    try tmux.sendKeys("?")
+    let help = try tmux.waitFor("HeadLab workbench: keys")
+    for key in ["o ", "g ", "d ", "↓ j", "→ l", "Enter", "a ", "u ", "e ", ":", "q "] {
+      XCTAssertTrue(help.contains("  \(key)"), "the ? screen does not show \(key):\n\(help)")
+    }
+    try tmux.sendKeys("Escape")
+
+    // 1. Load the IOI session.
+    try tmux.sendKeys("o")
+    try tmux.type(sessions.appendingPathComponent("ioi.session.json").path)
+    try tmux.sendKeys("Enter")
+    try tmux.waitFor("relevance.hrv", timeout: 120)
+    // 2. Find the heads that write the answer: direct logit attribution per head.
+    try tmux.sendKeys("d")
+    let dla = try tmux.waitFor("dla.heads")
+    XCTAssertTrue(dla.contains("largest"), dla)
+    // 3. Select head 2.1 and look at its attention.
+    try tmux.sendKeys("j")
+    try tmux.sendKeys("j")
+    try tmux.sendKeys("l")
+    try tmux.sendKeys("Enter")
+    let attention = try tmux.waitFor("attention 2.1")
+    XCTAssertTrue(attention.contains("attends most to"), attention)
+    // 4. Ablate it alone and watch the logit difference fall.
+    try tmux.sendKeys("u")
+    try tmux.waitForScreen(timeout: 30, "no interventions") { !$0.contains("ablated ") }
+    try tmux.sendKeys("a")
+    let after = try tmux.waitFor("ablated 2.1")
+    let numbers = Self.metric(after)
+    XCTAssertNotNil(numbers, after)
+    if let (now, was) = numbers { XCTAssertLessThan(now, was, "ablating 2.1 lowers the logit difference") }
+    // 5. Export the result.
+    try tmux.sendKeys("e")
+    try tmux.sendKeys("Enter")
+    try tmux.waitFor("headlab-result.json")
+    XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("headlab-result.json").path))
+    try tmux.sendKeys("q")
+    try tmux.sendKeys("y")
+    try tmux.waitForExit(timeout: 10)
+    XCTAssertEqual(try tmux.terminalModes(), .restored)
+  }
+
+  /// `logit_diff NOW (was BEFORE)` from the status bar.
+  static func metric(_ screen: String) -> (Double, Double)? {
+    guard let range = screen.range(of: #"logit_diff (-?[0-9.]+) \(was (-?[0-9.]+)\)"#, options: .regularExpression) else { return nil }
+    let parts = screen[range].split(separator: " ")
+    guard let now = Double(parts[1]), let was = Double(parts[3].dropLast()) else { return nil }
+    return (now, was)
+  }
+
+  /// SIGTERM, SIGINT and SIGHUP end the workbench with the terminal restored.
+  func testSignalsRestoreTheTerminal() throws {
+    let folder = try HeadLabBinary.temporaryDirectory("headlab-signals")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for signal in [SIGTERM, SIGINT, SIGHUP] {
+      let tmux = try start(in: folder)
+      XCTAssertTrue(try tmux.terminalModes().alternateScreen, "the workbench runs on the alternate screen")
+      try tmux.signal(signal)
+      try tmux.waitForExit(timeout: 10)
+      XCTAssertEqual(tmux.exitSignal ?? Int32(tmux.exitStatus ?? 0) - 128, signal, "signal \(signal)")
+      XCTAssertEqual(try tmux.terminalModes(), .restored, "after signal \(signal)")
+      tmux.kill()
+    }
+  }
+
+  /// An invalid `:` command shows its parse error on the status line; a session that fails to
+  /// open leaves the current session as it was.
+  func testBadInputKeepsTheWorkbenchRunning() throws {
+    let folder = try HeadLabBinary.temporaryDirectory("headlab-bad")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try "{ not json".write(to: folder.appendingPathComponent("broken.session.json"), atomically: true, encoding: .utf8)
+    let tmux = try start(in: folder)
+    defer { tmux.kill() }
+    try tmux.sendKeys(":")
+    try tmux.type("patch resid_pre normalize=yes")
+    try tmux.sendKeys("Enter")
+    try tmux.waitFor("did you mean 'normalise'")
+    try tmux.sendKeys("a")
+    try tmux.waitFor("ablated 0.0")
+    try tmux.sendKeys(":")
+    try tmux.type("open broken.session.json")
+    try tmux.sendKeys("Enter")
+    try tmux.waitFor("broken.session.json")
+    let screen = try tmux.screen()
+    XCTAssertTrue(screen.contains("ablated 0.0"), "the current session is untouched:\n\(screen)")
+    XCTAssertFalse(tmux.hasExited)
+  }
+
+  /// Random keys (seeded), resizes and `:` commands against the real binary, restarted whenever
+  /// it quits; no crash, and the terminal restored at the end. HEADLAB_TUI_FUZZ_KEYS sets the
+  /// count (CI: 400; the full run: 10000).
+  func testRandomKeysNeverCrash() throws {
+    let count = Int(ProcessInfo.processInfo.environment["HEADLAB_TUI_FUZZ_KEYS"] ?? "") ?? 400
+    let folder = try HeadLabBinary.temporaryDirectory("headlab-fuzz")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let tmux = try start(in: folder)
+    defer { tmux.kill() }
+    var generator = RandomKeys(seed: 20261201)
+    var restarts = 0
+    for i in 0..<count {
+      if tmux.hasExited {
+        let status = tmux.exitStatus
+        XCTAssertEqual(status, 0, "headlab ended with \(String(describing: status)) / signal \(String(describing: tmux.exitSignal)) after key \(i)")
+        guard status == 0 else { return }
+        XCTAssertEqual(try tmux.terminalModes(), .restored, "a quit after key \(i) left the terminal unrestored")
+        try tmux.respawn()
+        try tmux.waitFor("logit_diff", timeout: 120)
+        restarts += 1
+      }
+      switch generator.nextInput() {
+      case .keys(let keys): try tmux.sendKeys(keys)
+      case .text(let text): try tmux.type(text)
+      case .resize(let c, let r): try tmux.resize(columns: c, rows: r)
+      }
+      if i % 50 == 49 { Thread.sleep(forTimeInterval: 0.05) }
+    }
+    Thread.sleep(forTimeInterval: 0.5)
+    if !tmux.hasExited {
+      try tmux.resize(columns: 100, rows: 30)
+      for key in ["Escape", "Escape", "q", "y"] { try tmux.sendKeys(key) }
+      try tmux.waitForExit(timeout: 30)
+    }
+    XCTAssertEqual(tmux.exitStatus, 0)
+    XCTAssertEqual(try tmux.terminalModes(), .restored)
+    print("random keys: \(count) keys, \(restarts) restarts after a quit, no crash")
+  }
+}
+
+/// A seeded stream of workbench input: single keys (letters, arrows, Tab, Enter, Esc, Ctrl-C,
+/// function keys), typed text, `:` commands (files only in the working directory) and resizes.
+struct RandomKeys {
+  enum Input { case keys(String), text(String), resize(Int, Int) }
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+
+  mutating func random(_ n: Int) -> Int {
+    state = state &* 6364136223846793005 &+ 1442695040888963407
+    return Int((state >> 33) % UInt64(n))
+  }
+
+  static let keys = ["a", "u", "j", "k", "h", "l", "g", "G", "v", "x", "p", "e", "s", "o", "?", ":", "q", "y", "n", "D", "L", "d", "A",
+                     "Up", "Down", "Left", "Right", "Tab", "BTab", "Enter", "Escape", "C-c", "BSpace", "PageUp", "PageDown", "Home", "End",
+                     "F1", "F5", "DC", "z", "1", " "]
+  static let commands = [
+    "select 1.2", "view values=yes", "view diff=yes", "view grid=next", "ablate 0.1", "unablate all", "lens", "dla",
+    "export out.json", "export out.csv", "save s.session.json", "open s.session.json", "theme mono", "theme light", "theme nosuch",
+    "prompt 'When Tom and Ann met, Tom said hi to'", "patch resid_pre", "metric prob", "metric logit_diff", "bogus command",
+    "detect induction", "run", "generate 3", "cache c.safetensors sites=blocks.0.attn.hook_pattern", "help patch",
+  ]
+
+  mutating func nextInput() -> Input {
+    switch random(100) {
+    case 0..<80: return .keys(Self.keys[random(Self.keys.count)])
+    case 80..<90: return .text(String((0..<random(6)).map { _ in "abc xyz.é?-".randomElement(using: &self)! }))
+    case 90..<97: return .text(":" + Self.commands[random(Self.commands.count)] + "\r")
+    default:
+      let sizes = [(100, 30), (80, 24), (60, 18), (160, 50), (79, 23), (120, 40)]
+      let size = sizes[random(sizes.count)]
+      return .resize(size.0, size.1)
+    }
+  }
+}
+
+extension RandomKeys: RandomNumberGenerator {
+  mutating func next() -> UInt64 {
+    state = state &* 6364136223846793005 &+ 1442695040888963407
+    return state
+  }
+}
