@@ -34,6 +34,15 @@ public enum NCursesTerminalError: Error, CustomStringConvertible, Equatable {
 /// (`CursesColorPlan`), none under NO_COLOR or on a terminal without colours.
 /// `restore()` (also run at exit and on fatal signals, see `TerminalRestoration`) gives the
 /// terminal back. Call every method from one thread.
+///
+///     guard NCursesTerminal.runsOnATerminal() else { /* print, or run --batch */ }
+///     let theme = try ThemeLocator().load(themeOption ?? "dark")
+///     let terminal = try NCursesTerminal()
+///     defer { terminal.restore() }
+///     while running {
+///       terminal.present(render(columns: terminal.columns, rows: terminal.rows), theme: theme)
+///       if let event = terminal.nextEvent(timeoutMilliseconds: 50) { handle(event) }
+///     }
 public final class NCursesTerminal: TerminalDevice {
   /// The Esc delay: how long ncurses waits after Esc for the rest of an escape sequence.
   public static let escapeDelayMilliseconds: Int32 = 25
@@ -100,6 +109,12 @@ public final class NCursesTerminal: TerminalDevice {
   }
 
   deinit { restore() }
+
+  /// Whether standard input and output are both a terminal (not a pipe or a file): the case in
+  /// which `headlab` with no subcommand opens the workbench.
+  public static func runsOnATerminal() -> Bool {
+    isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
+  }
 
   // MARK: Output
 

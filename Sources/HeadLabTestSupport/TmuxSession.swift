@@ -102,15 +102,32 @@ public final class TmuxSession {
   /// Whether the program has ended.
   public var hasExited: Bool { (try? value("#{pane_dead}")) == "1" }
 
-  /// The program's exit status, nil while it runs or if a signal ended it. (tmux 3.3 leaves
-  /// pane_dead_status empty for status 0.)
-  public var exitStatus: Int? {
-    guard hasExited, exitSignal == nil else { return nil }
-    return Int((try? value("#{pane_dead_status}")) ?? "") ?? 0
-  }
+  /// The program's exit status, nil while it runs or if a signal ended it.
+  public var exitStatus: Int? { collectedEnding()?.status }
 
   /// The signal that ended the program, nil while it runs or if it exited.
-  public var exitSignal: Int32? { hasExited ? Int32((try? value("#{pane_dead_signal}")) ?? "") : nil }
+  public var exitSignal: Int32? { collectedEnding()?.signal }
+
+  /// How the program ended, once tmux knows. tmux marks a pane dead when its terminal closes and
+  /// learns the status when it reaps the process; tmux 3.3 sometimes misses that SIGCHLD and leaves
+  /// the process a zombie until another child ends, so after a short wait this runs `run-shell
+  /// true` to make it reap again. Nil while the program runs (or if tmux never reports).
+  private func collectedEnding(timeout: TimeInterval = 5) -> (status: Int?, signal: Int32?)? {
+    let deadline = Date().addingTimeInterval(timeout)
+    var nudged = Date()
+    while Date() < deadline {
+      guard let state = try? value("#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}") else { return nil }
+      let parts = state.split(separator: ":", omittingEmptySubsequences: false)
+      guard parts.count == 3, parts[0] == "1" else { return nil }
+      if !parts[1].isEmpty || !parts[2].isEmpty { return (Int(parts[1]), Int32(parts[2])) }
+      if Date().timeIntervalSince(nudged) > 0.1 {
+        _ = try? run(["run-shell", "true"])
+        nudged = Date()
+      }
+      Thread.sleep(forTimeInterval: 0.02)
+    }
+    return nil
+  }
 
   /// How the program left the terminal: the modes a full-screen program switches on and must
   /// switch off again. All false (and the cursor visible) after a clean restore.

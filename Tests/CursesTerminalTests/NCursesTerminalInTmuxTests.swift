@@ -11,7 +11,7 @@ final class NCursesTerminalInTmuxTests: XCTestCase {
   /// a signal killed it) and then keeps the pane alive, so the terminal modes the probe left behind
   /// can be read. Waits for the probe's first frame.
   private func startProbe(columns: Int = 60, rows: Int = 15, terminalType: String = "tmux-256color",
-                          environment: [String: String] = [:]) throws -> TmuxSession {
+                          environment: [String: String] = [:], waitForFrame: Bool = true) throws -> TmuxSession {
     #if !os(Linux)
       throw XCTSkip("the probe re-runs the test binary through /proc/self/exe (Linux)")
     #else
@@ -22,7 +22,7 @@ final class NCursesTerminalInTmuxTests: XCTestCase {
       let session = try TmuxSession(["sh", "-c", script, testBinary],
                                     columns: columns, rows: rows, terminalType: terminalType, environment: variables)
       do {
-        try session.waitFor("probe \(columns)x\(rows)", timeout: 30)
+        if waitForFrame { try session.waitFor("probe \(columns)x\(rows)", timeout: 30) }
       } catch {
         session.kill()
         throw error
@@ -118,6 +118,15 @@ final class NCursesTerminalInTmuxTests: XCTestCase {
     XCTAssertTrue(line.contains("ms for nothing, then nothing"), line)
     XCTAssertGreaterThanOrEqual(milliseconds, 290, line)
     XCTAssertLessThan(milliseconds, 2000, line)
+  }
+
+  func testUnknownTerminalTypeIsAnErrorNotACrash() throws {
+    let session = try startProbe(terminalType: "no-such-terminal", waitForFrame: false)
+    defer { session.kill() }
+    XCTAssertEqual(try probeExit(session), 1, "the test fails with an error, the process does not die")
+    let text = try session.screenWithHistory()
+    XCTAssertTrue(text.contains("ncurses cannot start on TERM=no-such-terminal"), text)
+    XCTAssertEqual(try session.terminalModes(), restored)
   }
 
   func testTerminationSignalsRestoreTheTerminal() throws {
