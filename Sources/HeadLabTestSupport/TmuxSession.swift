@@ -61,7 +61,7 @@ public final class TmuxSession {
   public func sendKeys(_ keys: String...) throws { try run(["send-keys", "-t", "main"] + keys) }
 
   /// Types `text` literally (UTF-8 included).
-  public func type(_ text: String) throws { try run(["send-keys", "-t", "main", "-l", text]) }
+  public func type(_ text: String) throws { try run(["send-keys", "-t", "main", "-l", "--", text]) }
 
   /// Sends raw bytes to the program (e.g. a mouse report).
   public func sendBytes(_ bytes: [UInt8]) throws {

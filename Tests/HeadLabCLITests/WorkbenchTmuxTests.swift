@@ -12,10 +12,27 @@ final class WorkbenchTmuxTests: XCTestCase {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sessions").standardized
   }
 
+  /// Starts headlab in a pane through a shell that, when headlab ends, prints its exit status and
+  /// then sleeps: the pane stays alive, so tmux reports the terminal modes headlab left behind,
+  /// and keys typed after the end reach `sleep`, never a shell.
   func start(_ arguments: [String] = [], columns: Int = 100, rows: Int = 30, in folder: URL) throws -> TmuxSession {
-    let tmux = try TmuxSession([binary] + arguments, columns: columns, rows: rows, workingDirectory: folder)
+    let wrapper = #""$0" "$@"; echo "headlab exit $?"; exec sleep 600"#
+    let tmux = try TmuxSession(["sh", "-c", wrapper, binary] + arguments, columns: columns, rows: rows, workingDirectory: folder)
     try tmux.waitFor("logit_diff", timeout: 120)
     return tmux
+  }
+
+  /// headlab's exit status once it has ended (128 + N for signal N), nil while it runs.
+  static func exitStatus(_ tmux: TmuxSession) throws -> Int? {
+    let screen = try tmux.screen()
+    guard let range = screen.range(of: #"headlab exit [0-9]+"#, options: .regularExpression) else { return nil }
+    return Int(screen[range].split(separator: " ").last!)
+  }
+
+  /// Waits for headlab to end; returns its exit status.
+  static func waitForExit(_ tmux: TmuxSession, timeout: TimeInterval = 10) throws -> Int {
+    try tmux.waitFor("headlab exit", timeout: timeout)
+    return try exitStatus(tmux)!
   }
 
   /// start, select a head, toggle its ablation, run a sweep with its progress bar, cancel it, open
@@ -37,7 +54,7 @@ final class WorkbenchTmuxTests: XCTestCase {
     XCTAssertTrue(ablated.contains("(was "), "the status bar shows the metric before the ablation:\n\(ablated)")
 
     try tmux.sendKeys(":")
-    try tmux.type("relevance ioi method=ablation count=1500")
+    try tmux.type("relevance ioi method=gradient count=20000")
     try tmux.sendKeys("Enter")
     try tmux.waitForScreen(timeout: 60, "the progress bar") { $0.contains("ETA") && $0.contains("%") }
     try tmux.sendKeys("j")
@@ -62,8 +79,7 @@ final class WorkbenchTmuxTests: XCTestCase {
     XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("walk.session.json").path))
 
     try tmux.sendKeys("q")
-    try tmux.waitForExit(timeout: 10)
-    XCTAssertEqual(tmux.exitStatus, 0)
+    XCTAssertEqual(try Self.waitForExit(tmux), 0)
     XCTAssertEqual(try tmux.terminalModes(), .restored)
   }
 
@@ -98,7 +114,7 @@ final class WorkbenchTmuxTests: XCTestCase {
     XCTAssertTrue(attention.contains("attends most to"), attention)
     // 4. Ablate it alone and watch the logit difference fall.
     try tmux.sendKeys("u")
-    try tmux.waitForScreen(timeout: 30, "no interventions") { !$0.contains("ablated ") }
+    try tmux.waitForScreen(timeout: 30, "no interventions") { !$0.contains("│ ablated ") }
     try tmux.sendKeys("a")
     let after = try tmux.waitFor("ablated 2.1")
     let numbers = Self.metric(after)
@@ -111,7 +127,7 @@ final class WorkbenchTmuxTests: XCTestCase {
     XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("headlab-result.json").path))
     try tmux.sendKeys("q")
     try tmux.sendKeys("y")
-    try tmux.waitForExit(timeout: 10)
+    XCTAssertEqual(try Self.waitForExit(tmux), 0)
     XCTAssertEqual(try tmux.terminalModes(), .restored)
   }
 
@@ -130,12 +146,20 @@ final class WorkbenchTmuxTests: XCTestCase {
     for signal in [SIGTERM, SIGINT, SIGHUP] {
       let tmux = try start(in: folder)
       XCTAssertTrue(try tmux.terminalModes().alternateScreen, "the workbench runs on the alternate screen")
-      try tmux.signal(signal)
-      try tmux.waitForExit(timeout: 10)
-      XCTAssertEqual(tmux.exitSignal ?? Int32(tmux.exitStatus ?? 0) - 128, signal, "signal \(signal)")
+      let pid = try XCTUnwrap(Int32(try tmux.value("#{pane_pid}")), "the shell's pid")
+      // The shell's child is headlab: signal it, not the shell.
+      let child = try XCTUnwrap(Self.child(of: pid), "headlab's pid")
+      XCTAssertEqual(kill(child, signal), 0)
+      XCTAssertEqual(try Self.waitForExit(tmux), 128 + Int(signal), "signal \(signal)")
       XCTAssertEqual(try tmux.terminalModes(), .restored, "after signal \(signal)")
       tmux.kill()
     }
+  }
+
+  /// The first child process of `pid` (from /proc).
+  static func child(of pid: Int32) -> Int32? {
+    let text = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+    return text.split(separator: " ").first.flatMap { Int32($0) }
   }
 
   /// An invalid `:` command shows its parse error on the status line; a session that fails to
@@ -158,7 +182,7 @@ final class WorkbenchTmuxTests: XCTestCase {
     try tmux.waitFor("broken.session.json")
     let screen = try tmux.screen()
     XCTAssertTrue(screen.contains("ablated 0.0"), "the current session is untouched:\n\(screen)")
-    XCTAssertFalse(tmux.hasExited)
+    XCTAssertNil(try Self.exitStatus(tmux), "headlab still runs")
   }
 
   /// Random keys (seeded), resizes and `:` commands against the real binary, restarted whenever
@@ -173,9 +197,9 @@ final class WorkbenchTmuxTests: XCTestCase {
     var generator = RandomKeys(seed: 20261201)
     var restarts = 0
     for i in 0..<count {
-      if tmux.hasExited {
-        let status = tmux.exitStatus
-        XCTAssertEqual(status, 0, "headlab ended with \(String(describing: status)) / signal \(String(describing: tmux.exitSignal)) after key \(i)")
+      if let status = try Self.exitStatus(tmux) {
+        let screen = try tmux.screen()
+        XCTAssertEqual(status, 0, "headlab ended with status \(status) after key \(i):\n\(screen)")
         guard status == 0 else { return }
         XCTAssertEqual(try tmux.terminalModes(), .restored, "a quit after key \(i) left the terminal unrestored")
         try tmux.respawn()
@@ -190,12 +214,11 @@ final class WorkbenchTmuxTests: XCTestCase {
       if i % 50 == 49 { Thread.sleep(forTimeInterval: 0.05) }
     }
     Thread.sleep(forTimeInterval: 0.5)
-    if !tmux.hasExited {
+    if try Self.exitStatus(tmux) == nil {
       try tmux.resize(columns: 100, rows: 30)
-      for key in ["Escape", "Escape", "q", "y"] { try tmux.sendKeys(key) }
-      try tmux.waitForExit(timeout: 30)
+      for key in ["Escape", "Escape", "Escape", "q", "y"] { try tmux.sendKeys(key) }
     }
-    XCTAssertEqual(tmux.exitStatus, 0)
+    XCTAssertEqual(try Self.waitForExit(tmux, timeout: 60), 0)
     XCTAssertEqual(try tmux.terminalModes(), .restored)
     print("random keys: \(count) keys, \(restarts) restarts after a quit, no crash")
   }

@@ -63,7 +63,7 @@ public enum HeadAblation {
   ) throws -> GroupedRows {
     guard !groups.isEmpty else { throw AnalysisError.emptyDataset("no prompts to ablate on") }
     for heads in variants { for head in heads { try subject.check(head: head) } }
-    progress.start(total: variants.count * groups.count)
+    progress.start(total: variants.count * groups.flatMap(\.blocks).count)
     var rows = GroupedRows(cells: variants.count)
     for group in groups.flatMap(\.blocks) {
       let metric = try choice.metric(for: group) { try subject.model.forward(group.cleanBatch) }

@@ -54,7 +54,7 @@ extension ActivationPatching {
     direction: PatchDirection, progress: AnalysisProgress
   ) throws -> GroupedRows {
     let cellCount = sweep.allCells(layers: subject.layers, heads: subject.heads, positions: groups[0].length).count
-    progress.start(total: cellCount * groups.count)
+    progress.start(total: cellCount * groups.flatMap(\.blocks).count)
     var rows = GroupedRows(cells: cellCount)
     for group in groups.flatMap(\.blocks) {
       let metric = try choice.metric(for: group) { try subject.model.forward(group.cleanBatch) }

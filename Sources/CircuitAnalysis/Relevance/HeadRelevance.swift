@@ -40,9 +40,9 @@ public enum HeadRelevance {
     case .gradient:
       // One backward pass per batch with a gate per row ([B,L,NH]): row b's gate gradient is
       // ∂(mean M)/∂ξ_b = ∂M_b/∂ξ_b / B, so each prompt's own |∂M/∂ξ| comes out of one pass.
-      progress.start(total: groups.count)
+      progress.start(total: groups.flatMap(\.blocks).count)
       for group in groups.flatMap(\.blocks) {
-        if progress.isCancelled { throw AnalysisError.cancelled(completed: progress.completed, total: groups.count) }
+        if progress.isCancelled { throw AnalysisError.cancelled(completed: progress.completed, total: groups.flatMap(\.blocks).count) }
         let objective = try choiceMetric(metric, group, subject).objective()
         let B = group.count
         let gradient = try subject.model.withHeadGates(Tensor(shape: [B, L, NH], repeating: 1)) {

@@ -18,11 +18,13 @@ enum StatusBar {
     if !e.ablated.isEmpty { parts.append("ablated " + e.ablated.map(\.description).joined(separator: ",")) }
     if state.unsaved { parts.append("modified") }
     let left = " " + parts.joined(separator: " │ ")
-    var x = grid.put(left, column: rect.column, row: rect.row, role: .status, limit: rect.width)
-    guard let job = state.job else { return }
-    let bar = progressText(job, queued: state.queued, now: now, width: max(10, min(20, rect.width / 6)))
-    let start = max(x + 1, rect.column + rect.width - bar.count - 1)
-    x = grid.put(bar, column: start, row: rect.row, role: .progress, limit: rect.column + rect.width - start)
+    // A running command's progress keeps its place at the right; the rest gives way.
+    let bar = state.job.map { progressText($0, queued: state.queued, now: now, width: max(10, min(20, rect.width / 6))) }
+    let room = bar.map { max(0, rect.width - $0.count - 2) } ?? rect.width
+    grid.put(left, column: rect.column, row: rect.row, role: .status, limit: room)
+    guard let bar else { return }
+    let start = rect.column + max(room + 1, rect.width - bar.count - 1)
+    grid.put(bar, column: start, row: rect.row, role: .progress, limit: rect.column + rect.width - start)
   }
 
   /// `patch ... [#####     ] 45% ETA 3s`, or a spinner-free `running` before the total is known.
