@@ -90,10 +90,12 @@ final class WorkbenchTmuxTests: XCTestCase {
     let tmux = try start(columns: 110, rows: 50, in: folder)
     defer { tmux.kill() }
     try tmux.sendKeys("?")
-    let help = try tmux.waitFor("HeadLab workbench: keys")
-    for key in ["o ", "g ", "d ", "↓ j", "→ l", "Enter", "a ", "u ", "e ", ":", "q "] {
-      XCTAssertTrue(help.contains("  \(key)"), "the ? screen does not show \(key):\n\(help)")
+    let keys = ["o ", "g ", "d ", "↓ j", "→ l", "Enter", "a ", "u ", "e ", ":", "q "]
+    // The whole frame: tmux may be read while the terminal is still receiving it.
+    let help = try tmux.waitForScreen(timeout: 10, "the help screen with every walkthrough key") { screen in
+      screen.contains("HeadLab workbench: keys") && keys.allSatisfy { screen.contains("  \($0)") }
     }
+    XCTAssertTrue(help.contains("?"))
     try tmux.sendKeys("Escape")
 
     // 1. Load the IOI session.

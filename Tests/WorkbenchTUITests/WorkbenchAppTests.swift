@@ -217,6 +217,9 @@ final class WorkbenchAppTests: XCTestCase {
     app.handle(.key(.escape))
     app.settle()
     XCTAssertNil(app.state.job)
+    XCTAssertEqual(app.state.view.layer, 1, "the finished run does not take back the selection made while it ran")
+    XCTAssertEqual(workbench.view.layer, 1)
+    XCTAssertTrue(app.state.message?.contains("cancelled after") ?? false, "the status line keeps the cancellation, not the select behind it: \(app.state.message ?? "")")
     // Dataset-level relevance refuses partial statistics: the cancelled run reports how far it got.
     XCTAssertTrue(app.state.log.contains { $0.text.contains("cancelled after") && $0.role != .error }, app.state.log.map(\.text).joined(separator: "\n"))
     XCTAssertFalse(app.state.messageIsError)

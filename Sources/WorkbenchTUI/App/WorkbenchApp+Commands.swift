@@ -7,9 +7,15 @@ extension WorkbenchApp {
   /// Commands that only change what is shown: no live re-run after them.
   static let viewOnly: Set<String> = ["select", "view", "theme", "help", "export", "save", "save-screen"]
 
+  /// Commands after which the interface takes the workbench's view: they set it (typed at the
+  /// `:` line), or replace the session.
+  static let viewSetting: Set<String> = ["select", "view", "theme", "open", "model"]
+
   /// Queues a command line. A line that does not parse, or fails the catalog's checks, is
-  /// refused here with its error on the status line (nothing is queued).
-  public func send(_ line: String, logged: Bool, adoptView: Bool = false) {
+  /// refused here with its error on the status line (nothing is queued). `typed` marks a line
+  /// from the `:` prompt: its view changes are taken over when it has run. A line that is not
+  /// `logged` (the `select` a key sends) shows its message only if it fails.
+  public func send(_ line: String, logged: Bool, typed: Bool = false) {
     let name: String
     do {
       guard let parsed = try CommandParser.parse(line) else { return }
@@ -21,14 +27,15 @@ extension WorkbenchApp {
     }
     if logged { state.log.append(AppState.LogLine(text: "› \(line)", role: .dim, result: nil)) }
     let job = worker.submit(line, refreshLive: !Self.viewOnly.contains(name))
-    jobs.append(PendingJob(job: job, adoptView: adoptView || name == "open" || name == "model", startup: starting))
+    let adopt = (typed && Self.viewSetting.contains(name)) || name == "open" || name == "model"
+    jobs.append(PendingJob(job: job, adoptView: adopt, startup: starting, quiet: !logged))
     needsRedraw = true
     pump()
   }
 
   func finish(_ completion: EngineWorker.Completion) {
     guard let index = jobs.firstIndex(where: { $0.job.id == completion.job.id }) else { return }
-    let (adoptView, startup) = (jobs[index].adoptView, jobs[index].startup)
+    let (adoptView, startup, quiet) = (jobs[index].adoptView, jobs[index].startup, jobs[index].quiet)
     jobs.remove(at: index)
     let previousHistory = state.engine.historyCount
     state.engine = completion.snapshot
@@ -39,6 +46,7 @@ extension WorkbenchApp {
     case .success(let output?):
       switch output {
       case .message(let text):
+        guard !quiet else { break }
         state.message = text.split(separator: "\n").first.map(String.init)
         state.messageIsError = false
         if !Self.viewOnly.contains(name) || name == "save" || name == "export" {

@@ -78,7 +78,7 @@ extension WorkbenchApp {
       state.commandHistory.add(line)
       state.mode = .normal
       if line == "q" || line == "quit" { requestQuit(); return }
-      send(line, logged: true, adoptView: true)
+      send(line, logged: true, typed: true)
       return
     case .escape, .control("c"):
       state.mode = .normal

@@ -16,6 +16,8 @@ public final class WorkbenchApp {
     let job: EngineWorker.Job
     let adoptView: Bool
     let startup: Bool
+    /// Sent by a key for the record (a `select`): its message is not shown.
+    let quiet: Bool
   }
   var jobs: [PendingJob] = []
   /// Commands sent now are the starting ones.
