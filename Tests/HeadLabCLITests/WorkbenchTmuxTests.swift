@@ -16,7 +16,9 @@ final class WorkbenchTmuxTests: XCTestCase {
   /// then sleeps: the pane stays alive, so tmux reports the terminal modes headlab left behind,
   /// and keys typed after the end reach `sleep`, never a shell.
   func start(_ arguments: [String] = [], columns: Int = 100, rows: Int = 30, in folder: URL) throws -> TmuxSession {
-    let wrapper = #""$0" "$@"; echo "headlab exit $?"; exec sleep 600"#
+    // The shell ignores SIGINT (headlab installs its own handlers) so a Ctrl-C typed just as
+    // headlab quits cannot end the pane, and echo is off once headlab has gone.
+    let wrapper = #"trap '' INT; "$0" "$@"; status=$?; stty -echo 2>/dev/null; echo "headlab exit $status"; exec sleep 600"#
     let tmux = try TmuxSession(["sh", "-c", wrapper, binary] + arguments, columns: columns, rows: rows, workingDirectory: folder)
     try tmux.waitFor("logit_diff", timeout: 120)
     return tmux
@@ -209,7 +211,10 @@ final class WorkbenchTmuxTests: XCTestCase {
         restarts += 1
       }
       switch generator.nextInput() {
-      case .keys(let keys): try tmux.sendKeys(keys)
+      case .keys(let keys):
+        try tmux.sendKeys(keys)
+        // Only q (or y at the quit question) ends headlab: see whether it did before going on.
+        if keys == "q" || keys == "y" { Thread.sleep(forTimeInterval: 0.15) }
       case .text(let text): try tmux.type(text)
       case .resize(let c, let r): try tmux.resize(columns: c, rows: r)
       }

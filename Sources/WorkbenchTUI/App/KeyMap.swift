@@ -61,3 +61,28 @@ public enum KeyMap {
     bindings.first { $0.keys.contains(key) }?.action
   }
 }
+
+extension KeyMap {
+  /// The key table of the README, generated from `bindings` (a test fails when the README's copy
+  /// is stale): each key, what it does, and the command it sends where it sends one.
+  public static var markdownTable: String {
+    var lines = ["| key | what it does | sends |", "|---|---|---|"]
+    for binding in bindings {
+      let sends: String
+      switch binding.action {
+      case .command(let line): sends = "`\(line)`"
+      case .commandLine(let text): sends = text.isEmpty ? "" : "`\(text.trimmingCharacters(in: .whitespaces))` (to edit)"
+      case .move: sends = "`select`"
+      case .toggleAblation: sends = "`ablate L.H` / `unablate L.H`"
+      case .toggleValues: sends = "`view values=yes|no`".replacingOccurrences(of: "|", with: "\\|")
+      case .toggleDiff: sends = "`view diff=yes|no`".replacingOccurrences(of: "|", with: "\\|")
+      case .focusNext, .focusPrevious: sends = "`view focus=PANEL`"
+      case .editPrompt: sends = "`prompt TEXT`"
+      case .save: sends = "`save FILE`"
+      case .open, .help, .quit, .cancel: sends = ""
+      }
+      lines.append("| `\(binding.label)` | \(binding.summary) | \(sends) |")
+    }
+    return lines.joined(separator: "\n")
+  }
+}
