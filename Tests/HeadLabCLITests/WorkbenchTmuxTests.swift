@@ -105,25 +105,29 @@ final class WorkbenchTmuxTests: XCTestCase {
     try tmux.type(sessions.appendingPathComponent("ioi.session.json").path)
     try tmux.sendKeys("Enter")
     try tmux.waitFor("relevance.hrv", timeout: 120)
-    // 2. Find the heads that write the answer: direct logit attribution per head.
+    // 2. Find the name movers: restore every head, then direct logit attribution per head.
+    try tmux.sendKeys("u")
+    try tmux.waitForScreen(timeout: 30, "no interventions") { !$0.contains("│ ablated ") }
     try tmux.sendKeys("d")
     let dla = try tmux.waitFor("dla.heads")
-    XCTAssertTrue(dla.contains("largest"), dla)
+    XCTAssertTrue(dla.contains("largest -3.2180 at 2.0"), dla)
     // 3. Select head 2.1 and look at its attention.
     try tmux.sendKeys("j")
     try tmux.sendKeys("j")
     try tmux.sendKeys("l")
+    try tmux.waitFor("head 2.1 = +3.2106")
     try tmux.sendKeys("Enter")
     let attention = try tmux.waitFor("attention 2.1")
     XCTAssertTrue(attention.contains("attends most to"), attention)
-    // 4. Ablate it alone and watch the logit difference fall.
-    try tmux.sendKeys("u")
-    try tmux.waitForScreen(timeout: 30, "no interventions") { !$0.contains("│ ablated ") }
+    // 4. Ablate it and watch the logit difference fall.
     try tmux.sendKeys("a")
     let after = try tmux.waitFor("ablated 2.1")
     let numbers = Self.metric(after)
     XCTAssertNotNil(numbers, after)
-    if let (now, was) = numbers { XCTAssertLessThan(now, was, "ablating 2.1 lowers the logit difference") }
+    if let (now, was) = numbers {
+      XCTAssertEqual(now, 0.788, accuracy: 1e-3, "the README's number")
+      XCTAssertEqual(was, 11.728, accuracy: 1e-3)
+    }
     // 5. Export the result.
     try tmux.sendKeys("e")
     try tmux.sendKeys("Enter")

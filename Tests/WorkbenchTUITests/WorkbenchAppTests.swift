@@ -253,4 +253,26 @@ final class WorkbenchAppTests: XCTestCase {
     XCTAssertFalse(app.state.unsaved)
     XCTAssertEqual(workbench.history.count, try SessionFile.read(ioi).history.count)
   }
+
+  /// Quitting while an analysis runs cancels it and returns only once the engine is idle, so the
+  /// process never exits with engine code running (OpenBLAS frees its buffers at exit).
+  func testQuitDuringARunWaitsForTheEngineToStop() {
+    let (app, _) = makeApp(synchronous: false)
+    let terminal = MemoryTerminal(columns: 100, rows: 30)
+    terminal.pending = [.key(.character(":"))] + "relevance ioi method=gradient count=20000".map { .key(.character($0)) } + [.key(.enter)]
+    var quitSent = false
+    terminal.onPresent = { _ in
+      // Quit once the run has started and reports progress.
+      if !quitSent, (app.state.job?.done ?? 0) > 0 {
+        quitSent = true
+        terminal.pending.append(.key(.character("q")))
+      }
+    }
+    let started = Date()
+    app.run(on: terminal)
+    XCTAssertTrue(quitSent, "the run never reported progress")
+    XCTAssertTrue(terminal.restored)
+    XCTAssertTrue(app.isEngineIdle, "run(on:) returned with the engine still busy")
+    XCTAssertLessThan(Date().timeIntervalSince(started), 60, "the run was cancelled, not finished")
+  }
 }

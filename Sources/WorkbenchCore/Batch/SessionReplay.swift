@@ -35,10 +35,12 @@ public enum SessionReplay {
   /// calling `emit` with each output; with `check`, compares every recomputed result with the
   /// stored one, and the active interventions after the last command with the session's
   /// `interventions`. `model` replaces the session's model (no checksum check; every `model`
-  /// command of the history loads it instead). The session's view is shown at the end.
+  /// command of the history loads it instead). `cancellation` stops the replay between commands
+  /// and is handed to each one. The session's view is shown at the end.
   public static func replay(
     _ session: Session, check: Bool, on workbench: Workbench = Workbench(), model replacement: String? = nil,
-    progress: TerminalProgress? = nil, emit: (ParsedLine, CommandOutput) throws -> Void = { _, _ in }
+    progress: TerminalProgress? = nil, cancellation: AnalysisProgress = .none,
+    emit: (ParsedLine, CommandOutput) throws -> Void = { _, _ in }
   ) throws -> Outcome {
     if replacement == nil { _ = try session.model.check().requireFound() }
     var outcome = Outcome()
@@ -51,7 +53,8 @@ public enum SessionReplay {
       let output: CommandOutput
       do {
         defer { progress?.finish() }
-        output = try workbench.execute(line, progress: progress?.progress ?? .none)
+        if cancellation.isCancelled { throw AnalysisError.cancelled(completed: index, total: session.history.count) }
+        output = try workbench.execute(line, progress: progress?.progress ?? cancellation)
       } catch {
         throw BatchRunner.LineFailure(lineNumber: index + 1, line: record.command, underlying: error)
       }

@@ -17,7 +17,7 @@ extension Workbench {
     let replacement = a.option("model")?.text
     let replayed = Workbench()
     do {
-      _ = try SessionReplay.run(session, check: false, on: replayed, model: replacement)
+      _ = try SessionReplay.replay(session, check: false, on: replayed, model: replacement, cancellation: progress)
     } catch let error as SessionModelError {
       throw SessionModelUnavailable(file: path, reason: error)
     }

@@ -34,6 +34,7 @@ final class EngineWorker: @unchecked Sendable {
   private var nextID = 0
   private var running: Set<Int> = []
   private var live: LiveView?
+  private var stopping = false
 
   init(workbench: Workbench, synchronous: Bool) {
     self.workbench = workbench
@@ -57,6 +58,11 @@ final class EngineWorker: @unchecked Sendable {
   }
 
   private func run(_ job: Job) {
+    // After `stop`, queued jobs are skipped except those that write files the user asked for.
+    if lock.withLock({ stopping }) && !Self.writesFiles(job.line) {
+      lock.withLock { running.remove(job.id) }
+      return
+    }
     let output = Result { try workbench.execute(line: job.line, progress: job.progress) }
     var liveError: Error?
     if job.refreshLive {
@@ -87,6 +93,22 @@ final class EngineWorker: @unchecked Sendable {
   func progress(of id: Int) -> (done: Int, total: Int)? { lock.withLock { progressByJob[id] } }
 
   var pendingCount: Int { lock.withLock { running.count } }
+
+  /// Stops for the workbench's exit: the running job is cancelled, queued ones are skipped (but
+  /// `save`, `export`, `cache` and `save-screen` still run, so nothing asked for is lost), and it
+  /// waits for the worker to be idle, so that no engine code runs while the process exits
+  /// (OpenBLAS frees its buffers at exit).
+  func stop(cancelling running: [Job]) {
+    lock.withLock { stopping = true }
+    for job in running { job.progress.cancel() }
+    waitUntilIdle()
+  }
+
+  /// Whether a command line writes a file.
+  static func writesFiles(_ line: String) -> Bool {
+    let name = line.split(separator: " ").first.map(String.init) ?? ""
+    return ["save", "export", "cache", "save-screen"].contains(name)
+  }
 
   /// Blocks until every queued job has finished (tests and benchmarks).
   func waitUntilIdle() {

@@ -71,7 +71,12 @@ public final class WorkbenchApp {
 
   /// Runs the event loop on `terminal` until quit; restores the terminal on the way out.
   public func run(on terminal: TerminalDevice) {
-    defer { terminal.restore() }
+    defer {
+      // The screen goes at once; the worker then finishes (or cancels) what it is doing before
+      // the process may exit.
+      terminal.restore()
+      worker.stop(cancelling: jobs.map(\.job))
+    }
     resize(columns: terminal.columns, rows: terminal.rows)
     while !isFinished {
       if needsRedraw {
@@ -120,4 +125,7 @@ public final class WorkbenchApp {
   }
 
   func quit() { isFinished = true }
+
+  /// Whether no command is running or queued on the worker.
+  public var isEngineIdle: Bool { worker.pendingCount == 0 }
 }
