@@ -210,6 +210,7 @@ final class WorkbenchTmuxTests: XCTestCase {
         XCTAssertEqual(status, 0, "headlab ended with status \(status) after key \(i):\n\(screen)")
         guard status == 0 else { return }
         XCTAssertEqual(try tmux.terminalModes(), .restored, "a quit after key \(i) left the terminal unrestored")
+        try tmux.resize(columns: 100, rows: 30)
         try tmux.respawn()
         try tmux.waitFor("logit_diff", timeout: 120)
         restarts += 1
