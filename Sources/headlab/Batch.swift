@@ -22,6 +22,9 @@ struct Batch: ParsableCommand {
   @Option(name: .long, help: "Run shard i/n (0-based: $SLURM_ARRAY_TASK_ID/n, $JOB_COMPLETION_INDEX/n) of every dataset-level command without a shard= of its own; stdout is then the part for headlab merge (one JSON line per sharded command), everything else goes to stderr.")
   var shard: String?
 
+  @Option(name: .long, help: "Also write each command's results to this folder, one file per command in order (NNN-KIND.json, headlab.result/1).")
+  var out: String?
+
   @Option(name: .long, help: "Draw the workbench's screen in memory at this size (e.g. 100x30), so that `save-screen FILE` lines write it as text.")
   var screen: String?
 
@@ -36,6 +39,8 @@ struct Batch: ParsableCommand {
       }
       let workbench = Workbench()
       workbench.shard = try shard.map { try ShardSpec(parsing: $0) }
+      let folder = try out.map { try ResultFolder(path: $0) }
+      let emit = { (line: ParsedLine, output: CommandOutput) throws in try self.emit(line, output, to: folder) }
       if let screen {
         let size = screen.split(separator: "x").compactMap { Int($0) }
         guard size.count == 2, size[0] > 0, size[1] > 0, size[0] <= 1000, size[1] <= 1000 else {
@@ -67,7 +72,8 @@ struct Batch: ParsableCommand {
 
   /// Prints one command's output: a table (or a JSON line with --json); with --shard only the
   /// sharded results, as JSON lines, on stdout.
-  func emit(_ line: ParsedLine, _ output: CommandOutput) throws {
+  func emit(_ line: ParsedLine, _ output: CommandOutput, to folder: ResultFolder?) throws {
+    if case .results(let results) = output, let folder, !results.isEmpty { try folder.write(results) }
     switch output {
     case .message(let text):
       if json || shard != nil { standardError(text) } else { print("# \(line.canonicalText)\n\(text)\n") }

@@ -6,9 +6,12 @@ extension Workbench {
   /// interventions and every command run with its results.
   public func session() throws -> Session {
     let m = try loadedModel()
+    // How prompts became token ids: BOS first (as TransformerLens), the model's own byte-level BPE.
+    var tokenizer: [String: JSONValue] = ["prepend_bos": .bool(m.tokenizer.endOfTextID != nil), "kind": .string("byte-level BPE")]
+    if let bos = m.tokenizer.endOfTextID { tokenizer["bos_id"] = .integer(bos) }
     return Session(
       model: SessionModelReference(reference: m.reference, directory: m.directory.url.path, sha256: m.subject.identity.sha256),
-      inputs: inputs, interventions: interventions, history: history, view: view.json)
+      tokenizer: tokenizer, inputs: inputs, interventions: interventions, history: history, view: view.json)
   }
 
   /// `save FILE`: writes the session atomically, keeping the previous file as FILE~.
