@@ -43,6 +43,12 @@ final class ScreenSnapshotTests: XCTestCase {
     assertSnapshot(try ScreenCapture.render(w, columns: 80, rows: 24, monochrome: true).text, named: "mono-80x24")
     _ = try w.execute(line: "view values=yes focus=attention")
     assertSnapshot(try ScreenCapture.render(w, columns: 100, rows: 30).text, named: "values-100x30")
+    // Before and after ablating head 0.0, side by side, for head 2.0 which reads its output.
+    _ = try w.execute(line: "ablate 0.0")
+    _ = try w.execute(line: "view values=no diff=yes")
+    let diff = try ScreenCapture.render(w, columns: 120, rows: 30).text
+    XCTAssertTrue(diff.contains("before │ after interventions"), diff)
+    assertSnapshot(diff, named: "diff-120x30")
   }
 
   func testTooSmallScreen() throws {
