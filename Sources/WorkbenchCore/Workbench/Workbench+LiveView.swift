@@ -24,7 +24,18 @@ extension Workbench {
     let active = !interventions.ablations.isEmpty
     let (patterns, logits, cache) = try withInterventions(m, tokens: prompt) { try pass(.all) }
     // Without the interventions only the last position's logits are read (all of them for loss).
-    let plain = active ? try pass(metric.kind == .loss ? .all : .last) : nil
+    // That pass depends only on the model and the prompt, so toggling ablations reuses it.
+    var plain: (patterns: [Float], logits: Tensor)?
+    if active {
+      let key = LivePlainPass.Key(model: subject.identity.sha256, tokens: prompt, allLogits: metric.kind == .loss)
+      if let cached = livePlainPass, cached.key == key {
+        plain = (cached.patterns, cached.logits)
+      } else {
+        let run = try pass(key.allLogits ? .all : .last)
+        livePlainPass = LivePlainPass(key: key, patterns: run.patterns, logits: run.logits)
+        plain = (run.patterns, run.logits)
+      }
+    }
     let V = subject.config.vocabularySize
     let topK = (0..<T).map { t in
       LiveView.topCandidates(Array(logits.values[(t * V)..<((t + 1) * V)]), k: k, tokenText: subject.tokenText)
@@ -66,4 +77,18 @@ extension LiveView {
     }
     return best.map { Candidate(token: tokenText($0), probability: Double(exp(row[$0] - maximum)) / total) }
   }
+}
+
+/// The live view's pass without interventions, kept for the next view of the same prompt.
+struct LivePlainPass {
+  struct Key: Equatable {
+    let model: String
+    let tokens: [Int]
+    let allLogits: Bool
+  }
+  let key: Key
+  /// [L, NH, T, T] flattened.
+  let patterns: [Float]
+  /// [1, 1, V], or [1, T, V] with `allLogits`.
+  let logits: Tensor
 }

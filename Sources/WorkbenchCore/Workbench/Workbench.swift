@@ -36,6 +36,8 @@ public final class Workbench {
   /// The shard dataset-level commands run when their line gives no `shard=` (`headlab batch
   /// --shard i/n`); nil runs whole datasets.
   public var shard: ShardSpec?
+  /// The live view's last pass without interventions (see `liveView`).
+  var livePlainPass: LivePlainPass?
   /// The progress and cancellation of the command running now (analyses report to it).
   var progress = AnalysisProgress.none
 
