@@ -50,6 +50,7 @@ enum HeadGridPanel {
     let g = geometry(state, in: rect)
     guard g.layers > 0, inner.height >= 3 else { return }
     let values = result?.values.numbers ?? []
+    let cells = result?.values.cells ?? []
     let scale = values.compactMap { $0 }.map(abs).filter(\.isFinite).max() ?? 0
     let ablated = Set(state.engine.ablated)
     let numbers = g.cellWidth >= 5
@@ -65,7 +66,13 @@ enum HeadGridPanel {
         let selected = l == state.view.layer && h == state.view.head
         var text: String
         var role: StyleRole
-        if let value {
+        if !cells.isEmpty, case .token(let label) = cells[l * g.heads + h] {
+          // A class label (e.g. causal head gating's): its own symbol and role, so classes differ
+          // without colour too.
+          let mark = HeadClass(label)
+          text = numbers ? String("\(mark.symbol) \(label)".prefix(g.cellWidth - 1)) : String(mark.symbol)
+          role = mark.role
+        } else if let value {
           text = numbers ? cellNumber(value, width: g.cellWidth - 1) : String(repeating: HeatGlyph.glyph(value, scale: scale), count: g.cellWidth)
           role = HeatGlyph.role(value, scale: scale)
         } else {
@@ -90,6 +97,22 @@ enum HeadGridPanel {
       let value = values.isEmpty ? nil : values[state.view.layer * g.heads + state.view.head]
       let text = "head \(state.view.layer).\(state.view.head)" + (value.map { " = \(String(format: "%+.4f", $0))" } ?? "")
       grid.put(text, column: inner.column, row: footer, role: .title, limit: inner.width)
+    }
+  }
+
+  /// How a head's class label is drawn: a symbol and a role per class.
+  struct HeadClass {
+    let symbol: Character
+    let role: StyleRole
+
+    init(_ label: String) {
+      switch label {
+      case "facilitating": (symbol, role) = ("+", .heat6)
+      case "interfering": (symbol, role) = ("−", .cool6)
+      case "irrelevant": (symbol, role) = ("·", .dim)
+      case "ambiguous": (symbol, role) = ("?", .statusAlert)
+      default: (symbol, role) = (label.first ?? "?", .text)
+      }
     }
   }
 
