@@ -1,0 +1,96 @@
+import CircuitAnalysis
+import Foundation
+import HeadLabTestSupport
+import TransformerEngine
+import XCTest
+
+/// Causal head gating (Nam et al. 2025, arXiv 2505.13737) against the PyTorch/TransformerLens 3.9
+/// reference of scripts/make_chg_fixtures.py on models/tiny-f32 (references/chg-tiny-f32.json):
+/// the same fixed start θ, batch, settings and three Adam stages.
+final class CausalHeadGatingTests: XCTestCase {
+  struct Reference: Decodable {
+    struct Settings: Decodable {
+      let restarts: Int, steps_per_stage: Int, learning_rate: Double, lambda: Double, clamp: Double, clip_norm: Double, threshold: Double
+    }
+    let settings: Settings
+    let tokens: [[Int]]
+    let answers: [Int]
+    let wrongs: [Int]
+    let initial_theta: [[Double]]
+    let theta: [String: [[Double]]]
+    let loss: [[[Double]]]
+    let scores: [String: [Double]]
+    let labels: [String]
+  }
+
+  /// θ after each stage, within this absolute tolerance of PyTorch's (float32 forward/backward in
+  /// both; Adam's normalised steps at lr 1.0 carry the float32 gradient differences into θ).
+  static let thetaTolerance = 1e-4
+  /// The loss of every step, relative.
+  static let lossTolerance = 1e-5
+
+  var subject: AnalysisSubject!
+  var reference: Reference!
+  var groups: [PromptPairBatch]!
+  var settings = CHGSettings()
+
+  override func setUpWithError() throws {
+    subject = try TinySubject.load()
+    let url = Fixtures.resources(in: .module).appendingPathComponent("references/chg-tiny-f32.json")
+    reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url))
+    groups = [try PromptPairBatch(clean: reference.tokens, corrupted: reference.tokens, answers: reference.answers, wrongs: reference.wrongs, tokenText: subject.tokenText)]
+    let s = reference.settings
+    settings.restarts = s.restarts
+    settings.stepsPerStage = s.steps_per_stage
+    settings.learningRate = s.learning_rate
+    settings.lambda = s.lambda
+    settings.clamp = s.clamp
+    settings.clipNorm = s.clip_norm
+    settings.threshold = s.threshold
+    settings.batchSize = reference.tokens.count
+    settings.initialTheta = reference.initial_theta
+  }
+
+  func testThetaAfterEachStageAndLossPerStepMatchPyTorch() throws {
+    let fit = try CausalHeadGating.fit(subject: subject, groups: groups, settings: settings)
+    var worstTheta = 0.0, worstLoss = 0.0
+    for stage in GateFit.Stage.allCases {
+      let expected = try XCTUnwrap(reference.theta[stage.rawValue]), got = try XCTUnwrap(fit.theta[stage.rawValue])
+      for k in expected.indices {
+        for i in expected[k].indices {
+          let d = abs(got[k][i] - expected[k][i])
+          worstTheta = max(worstTheta, d)
+          XCTAssertLessThanOrEqual(d, Self.thetaTolerance, "θ of restart \(k), head \(i / 4).\(i % 4) after \(stage.rawValue): \(got[k][i]) vs \(expected[k][i])")
+        }
+      }
+    }
+    for (s, stage) in reference.loss.enumerated() {
+      for (step, perRestart) in stage.enumerated() {
+        for (k, expected) in perRestart.enumerated() {
+          let d = abs(fit.losses[s][step][k] - expected) / abs(expected)
+          worstLoss = max(worstLoss, d)
+          XCTAssertLessThanOrEqual(d, Self.lossTolerance, "loss of stage \(s), step \(step), restart \(k): \(fit.losses[s][step][k]) vs \(expected)")
+        }
+      }
+    }
+    print("CHG vs PyTorch: max |Δθ| \(worstTheta), max relative Δloss \(worstLoss)")
+  }
+
+  func testScoresAndLabelsMatchPyTorch() throws {
+    let results = try CausalHeadGating.run(subject: subject, groups: groups, settings: settings)
+    XCTAssertEqual(results.map(\.kind), ["chg.scores", "chg.gates", "chg.gates.restarts", "chg.labels", "chg.loss", "chg.validation"])
+    for result in results { try result.validate() }
+    let scores = results[0]
+    XCTAssertEqual(scores.axes.map(\.name), ["score", "layer", "head"])
+    for (s, name) in ["facilitation", "interference", "irrelevance"].enumerated() {
+      let expected = try XCTUnwrap(reference.scores[name])
+      for i in 0..<8 {
+        XCTAssertEqual(try XCTUnwrap(scores.values[s, i / 4, i % 4].number), expected[i], accuracy: 1e-5, "\(name) of head \(i / 4).\(i % 4)")
+      }
+    }
+    XCTAssertEqual(results[3].values.cells, reference.labels.map { .token($0) })
+    XCTAssertNotNil(results[0].params["scores_unverified"]?.stringValue?.range(of: "UNVERIFIED"))
+    let counts = try XCTUnwrap(results[3].params["counts"])
+    XCTAssertEqual(HeadRole.allCases.map { Int(counts[$0.rawValue]?.doubleValue ?? -1) }.reduce(0, +), 8)
+  }
+}
