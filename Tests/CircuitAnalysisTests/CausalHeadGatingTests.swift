@@ -93,4 +93,22 @@ final class CausalHeadGatingTests: XCTestCase {
     let counts = try XCTUnwrap(results[3].params["counts"])
     XCTAssertEqual(HeadRole.allCases.map { Int(counts[$0.rawValue]?.doubleValue ?? -1) }.reduce(0, +), 8)
   }
+
+  /// Progress counts optimisation steps over the three stages; cancelling stops the fit.
+  func testProgressCountsStepsAndCancellationStops() throws {
+    final class Updates: @unchecked Sendable {
+      var seen: [(Int, Int)] = []
+      weak var cancelling: AnalysisProgress?
+    }
+    let updates = Updates()
+    var progress = AnalysisProgress { done, total in updates.seen.append((done, total)) }
+    _ = try CausalHeadGating.fit(subject: subject, groups: groups, settings: settings, progress: progress)
+    XCTAssertEqual(updates.seen.last?.0, 3 * settings.stepsPerStage)
+    XCTAssertEqual(updates.seen.last?.1, 3 * settings.stepsPerStage)
+    progress = AnalysisProgress { done, _ in if done == 5 { updates.cancelling?.cancel() } }
+    updates.cancelling = progress
+    XCTAssertThrowsError(try CausalHeadGating.run(subject: subject, groups: groups, settings: settings, progress: progress)) { error in
+      XCTAssertEqual("\(error)", "\(AnalysisError.cancelled(completed: 5, total: 3 * self.settings.stepsPerStage))")
+    }
+  }
 }
