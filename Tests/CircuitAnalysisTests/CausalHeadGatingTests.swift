@@ -79,7 +79,7 @@ final class CausalHeadGatingTests: XCTestCase {
   func testScoresAndLabelsMatchPyTorch() throws {
     let results = try CausalHeadGating.run(subject: subject, groups: groups, settings: settings)
     XCTAssertEqual(results.map(\.kind), ["chg.scores", "chg.gates", "chg.gates.restarts", "chg.labels", "chg.loss", "chg.validation"])
-    for result in results { try result.validate() }
+    assertValidResults(results)
     let scores = results[0]
     XCTAssertEqual(scores.axes.map(\.name), ["score", "layer", "head"])
     for (s, name) in ["facilitation", "interference", "irrelevance"].enumerated() {
