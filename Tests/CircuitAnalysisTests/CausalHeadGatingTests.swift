@@ -111,4 +111,20 @@ final class CausalHeadGatingTests: XCTestCase {
       XCTAssertEqual("\(error)", "\(AnalysisError.cancelled(completed: 5, total: 3 * self.settings.stepsPerStage))")
     }
   }
+
+  /// The taxonomy's four quadrants at the threshold (papers.md section 1, not the fork's inverted
+  /// labels), and the scores summing to 1.
+  func testRolesByQuadrantAndScoresSumToOne() {
+    XCTAssertEqual(HeadRole(keep: 0.9, remove: 0.8), .facilitating)
+    XCTAssertEqual(HeadRole(keep: 0.1, remove: 0.2), .interfering)
+    XCTAssertEqual(HeadRole(keep: 0.9, remove: 0.1), .irrelevant)
+    XCTAssertEqual(HeadRole(keep: 0.3, remove: 0.6), .ambiguous)
+    XCTAssertEqual(HeadRole(keep: 0.5, remove: 0.5), .facilitating, "0.5 counts as on")
+    XCTAssertEqual(HeadRole(keep: 0.7, remove: 0.6, threshold: 0.65), .irrelevant)
+    for (keep, remove) in [(0.9, 0.8), (0.2, 0.7), (1.0, 0.0)] {
+      XCTAssertEqual(GateScore.allCases.map { $0.value(keep: keep, remove: remove) }.reduce(0, +), 1, accuracy: 1e-15)
+    }
+    XCTAssertEqual(GateScore.facilitation.value(keep: 0.9, remove: 0.8), 0.8)
+    XCTAssertEqual(GateScore.interference.value(keep: 0.9, remove: 0.8), 0.1, accuracy: 1e-15)
+  }
 }

@@ -15,6 +15,7 @@ struct CHGResults {
       "loss": "NLL(answer at the last position, mean over prompts) - lambda * mean(clamp(theta, -clamp, clamp)); lambda > 0 keeps gates",
       "stages": "stage1: lambda = 0 from a random start; G+: lambda = +|lambda| from stage1; G-: lambda = -|lambda| from stage1",
       "gate": "G = sigmoid(theta) multiplies each head's z; G = 0 is zero ablation",
+      "optimiser": "Adam per restart and stage, gradient L2 norm clipped per restart; float32 forward and backward, no AMP",
       "scores_unverified": .string(CausalHeadGating.scoresNote),
     ]) { $1 }
   }
