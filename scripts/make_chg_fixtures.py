@@ -30,7 +30,9 @@ The fixed initial theta (written to the fixture, so the Swift fit starts from th
 drawn like the official code: G uniform on [0, 1] (seeded), clamped to [1e-6, 1 - 1e-6], logit.
 
 Written: tokens, answers, wrongs, settings, initial_theta [K][L*NH], theta per stage [K][L*NH],
-loss per stage per step per restart (before the step's update), the gradient norm of every step
+loss per stage per step per restart (before the step's update),
+and a second case ("minibatch": one restart, MB_BATCH of the 4 prompts per step in the order of
+Swift's GatingRows.minibatches, replicated here with the engine's SplitMix64), the gradient norm of every step
 before clipping (asserted to exceed CLIP_NORM in some steps, so clipping is exercised), the
 restart-mean gates and scores (facilitation = G-, interference = 1 - G+, irrelevance = G+ - G-)
 and the hard labels at 0.5 of the restart-mean gates.
@@ -61,6 +63,7 @@ NAMES = [37, 52, 81, 99, 140, 177]
 TEMPLATE = [11, 205, 230, 264]  # x1 x2 x3 x4
 PAIRS = [(0, 1), (2, 3), (4, 5), (1, 4)]
 THRESHOLD = 0.5
+MB_BATCH, MB_SEED = 3, 7  # the minibatch case: 3 of the 4 prompts per step, wrapping
 
 
 def batch():
@@ -74,16 +77,42 @@ def batch():
     return tokens, answers, wrongs
 
 
-def fit_stage(tl, tokens, answers, theta0, lam):
-    """STEPS Adam steps from theta0 [K, L, NH]; returns theta, losses [STEPS][K], norms [STEPS][K]."""
-    L, NH = theta0.shape[1], theta0.shape[2]
+def splitmix64(seed):
+    """The engine's SplitMix64 (TransformerEngine/Model/Generation.swift) as a generator."""
+    mask = (1 << 64) - 1
+    state = seed & mask
+    while True:
+        state = (state + 0x9E3779B97F4A7C15) & mask
+        z = state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+        yield z ^ (z >> 31)
+
+
+def minibatches(n, steps, batch_size, seed):
+    """Swift's GatingRows.minibatches: the whole set when it fits, else slices of a Fisher-Yates
+    permutation (j = next() mod (i + 1), i = n-1 .. 1) on SplitMix64(seed ^ "chgbatch"), wrapping."""
+    if batch_size >= n:
+        return [list(range(n))] * steps
+    g = splitmix64(seed ^ 0x6368676261746368)
+    order = list(range(n))
+    for i in range(n - 1, 0, -1):
+        j = next(g) % (i + 1)
+        order[i], order[j] = order[j], order[i]
+    return [[order[(s * batch_size + i) % n] for i in range(batch_size)] for s in range(steps)]
+
+
+def fit_stage(tl, tokens, answers, theta0, lam, batches):
+    """One Adam step per entry of batches (row indices) from theta0 [K, L, NH]; returns theta,
+    losses [steps][K], gradient norms before clipping [steps][K]."""
+    K, L = theta0.shape[0], theta0.shape[1]
     thetas = [theta0[k].clone().requires_grad_(True) for k in range(K)]
     optims = [torch.optim.Adam([t], lr=LR, betas=(0.9, 0.999), eps=1e-8) for t in thetas]
-    toks = torch.tensor(tokens * K)  # [K*B, T], restart-major
-    B = len(tokens)
-    ans = torch.tensor(answers * K)
     losses, norms = [], []
-    for _ in range(STEPS):
+    for batch_rows in batches:
+        B = len(batch_rows)
+        toks = torch.tensor([tokens[r] for r in batch_rows] * K)  # [K*B, T], restart-major
+        ans = torch.tensor([answers[r] for r in batch_rows] * K)  # [K*B]
         gates = torch.sigmoid(torch.stack(thetas))  # [K, L, NH]
         rows = gates.repeat_interleave(B, dim=0)  # [K*B, L, NH]
 
@@ -106,6 +135,24 @@ def fit_stage(tl, tokens, answers, theta0, lam):
     return torch.stack([t.detach() for t in thetas]), losses, norms
 
 
+def random_theta(k, L, NH, seed):
+    """The official code's start: G uniform on [0, 1], clamped to [1e-6, 1 - 1e-6], logit."""
+    generator = torch.Generator().manual_seed(seed)
+    g0 = torch.rand((k, L, NH), generator=generator, dtype=torch.float64).clamp(1e-6, 1 - 1e-6)
+    return torch.log(g0 / (1 - g0)).float()
+
+
+def three_stages(tl, tokens, answers, theta0, batches):
+    stage1, loss1, norm1 = fit_stage(tl, tokens, answers, theta0, 0.0, batches)
+    keep, loss2, norm2 = fit_stage(tl, tokens, answers, stage1, +LAMBDA, batches)
+    remove, loss3, norm3 = fit_stage(tl, tokens, answers, stage1, -LAMBDA, batches)
+    return stage1, keep, remove, [loss1, loss2, loss3], norm1 + norm2 + norm3
+
+
+def flat(t):
+    return [row.flatten().double().tolist() for row in t]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=RESOURCES)
@@ -119,14 +166,8 @@ def main() -> int:
     L, NH = tl.cfg.n_layers, tl.cfg.n_heads
     tokens, answers, wrongs = batch()
 
-    generator = torch.Generator().manual_seed(SEED)
-    g0 = torch.rand((K, L, NH), generator=generator, dtype=torch.float64).clamp(1e-6, 1 - 1e-6)
-    theta0 = torch.log(g0 / (1 - g0)).float()
-
-    stage1, loss1, norm1 = fit_stage(tl, tokens, answers, theta0, 0.0)
-    keep, loss2, norm2 = fit_stage(tl, tokens, answers, stage1, +LAMBDA)
-    remove, loss3, norm3 = fit_stage(tl, tokens, answers, stage1, -LAMBDA)
-    norms = norm1 + norm2 + norm3
+    theta0 = random_theta(K, L, NH, SEED)
+    stage1, keep, remove, losses, norms = three_stages(tl, tokens, answers, theta0, minibatches(len(tokens), STEPS, len(tokens), 0))
     clipped = sum(n > CLIP_NORM for row in norms for n in row)
     assert 0 < clipped < len(norms) * K, f"clipping must act in some steps but not all: {clipped} of {len(norms) * K}"
 
@@ -136,7 +177,9 @@ def main() -> int:
     for kp, rm in zip(mean_keep.flatten().tolist(), mean_remove.flatten().tolist()):
         labels.append({(True, True): "facilitating", (False, False): "interfering",
                        (True, False): "irrelevant", (False, True): "ambiguous"}[(kp >= THRESHOLD, rm >= THRESHOLD)])
-    flat = lambda t: [row.flatten().double().tolist() for row in t]  # noqa: E731
+    mb_theta0 = random_theta(1, L, NH, SEED + 1)
+    mb_batches = minibatches(len(tokens), STEPS, MB_BATCH, MB_SEED)
+    mb_stage1, mb_keep, mb_remove, mb_losses, _ = three_stages(tl, tokens, answers, mb_theta0, mb_batches)
     out = {
         "generator": GENERATOR, "model": MODEL, "versions": versions(),
         "description": "causal head gating (Nam et al. 2025): theta after each stage, loss per step, gates, scores, labels; see the generator's docstring",
@@ -145,13 +188,20 @@ def main() -> int:
         "tokens": tokens, "answers": answers, "wrongs": wrongs,
         "initial_theta": flat(theta0),
         "theta": {"stage1": flat(stage1), "G+": flat(keep), "G-": flat(remove)},
-        "loss": [loss1, loss2, loss3],
+        "loss": losses,
         "grad_norm": norms,
         "mean_gates": {"G+": mean_keep.flatten().tolist(), "G-": mean_remove.flatten().tolist()},
         "scores": {"facilitation": mean_remove.flatten().tolist(),
                    "interference": (1 - mean_keep).flatten().tolist(),
                    "irrelevance": (mean_keep - mean_remove).flatten().tolist()},
         "labels": labels,
+        "minibatch": {
+            "description": f"one restart, batch_size {MB_BATCH} of {len(tokens)} prompts: each step's rows from minibatches(seed)",
+            "batch_size": MB_BATCH, "seed": MB_SEED, "rows": mb_batches,
+            "initial_theta": flat(mb_theta0),
+            "theta": {"stage1": flat(mb_stage1), "G+": flat(mb_keep), "G-": flat(mb_remove)},
+            "loss": mb_losses,
+        },
     }
     path = args.out / "references" / f"chg-{MODEL}.json"
     write_json(path, out)

@@ -21,6 +21,13 @@ final class CausalHeadGatingTests: XCTestCase {
     let loss: [[[Double]]]
     let scores: [String: [Double]]
     let labels: [String]
+    struct Minibatch: Decodable {
+      let batch_size: Int, seed: Int
+      let initial_theta: [[Double]]
+      let theta: [String: [[Double]]]
+      let loss: [[[Double]]]
+    }
+    let minibatch: Minibatch
   }
 
   /// θ after each stage, within this absolute tolerance of PyTorch's (float32 forward/backward in
@@ -53,23 +60,39 @@ final class CausalHeadGatingTests: XCTestCase {
 
   func testThetaAfterEachStageAndLossPerStepMatchPyTorch() throws {
     let fit = try CausalHeadGating.fit(subject: subject, groups: groups, settings: settings)
+    try assertMatches(fit, theta: reference.theta, loss: reference.loss)
+  }
+
+  /// One restart, 3 of the 4 prompts per step in GatingRows' seeded order (which the script
+  /// replicates): the minibatch path matches PyTorch too.
+  func testMinibatchFitMatchesPyTorch() throws {
+    let case_ = reference.minibatch
+    settings.restarts = 1
+    settings.batchSize = case_.batch_size
+    settings.seed = UInt64(case_.seed)
+    settings.initialTheta = case_.initial_theta
+    let fit = try CausalHeadGating.fit(subject: subject, groups: groups, settings: settings)
+    try assertMatches(fit, theta: case_.theta, loss: case_.loss)
+  }
+
+  func assertMatches(_ fit: GateFit, theta: [String: [[Double]]], loss: [[[Double]]], file: StaticString = #filePath, line: UInt = #line) throws {
     var worstTheta = 0.0, worstLoss = 0.0
     for stage in GateFit.Stage.allCases {
-      let expected = try XCTUnwrap(reference.theta[stage.rawValue]), got = try XCTUnwrap(fit.theta[stage.rawValue])
+      let expected = try XCTUnwrap(theta[stage.rawValue]), got = try XCTUnwrap(fit.theta[stage.rawValue])
       for k in expected.indices {
         for i in expected[k].indices {
           let d = abs(got[k][i] - expected[k][i])
           worstTheta = max(worstTheta, d)
-          XCTAssertLessThanOrEqual(d, Self.thetaTolerance, "θ of restart \(k), head \(i / 4).\(i % 4) after \(stage.rawValue): \(got[k][i]) vs \(expected[k][i])")
+          XCTAssertLessThanOrEqual(d, Self.thetaTolerance, "θ of restart \(k), head \(i / 4).\(i % 4) after \(stage.rawValue): \(got[k][i]) vs \(expected[k][i])", file: file, line: line)
         }
       }
     }
-    for (s, stage) in reference.loss.enumerated() {
+    for (s, stage) in loss.enumerated() {
       for (step, perRestart) in stage.enumerated() {
         for (k, expected) in perRestart.enumerated() {
           let d = abs(fit.losses[s][step][k] - expected) / abs(expected)
           worstLoss = max(worstLoss, d)
-          XCTAssertLessThanOrEqual(d, Self.lossTolerance, "loss of stage \(s), step \(step), restart \(k): \(fit.losses[s][step][k]) vs \(expected)")
+          XCTAssertLessThanOrEqual(d, Self.lossTolerance, "loss of stage \(s), step \(step), restart \(k): \(fit.losses[s][step][k]) vs \(expected)", file: file, line: line)
         }
       }
     }
