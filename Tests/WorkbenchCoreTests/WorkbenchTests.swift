@@ -48,6 +48,7 @@ final class WorkbenchTests: XCTestCase {
       lens top=3
       dla
       detect induction
+      chg ioi count=4 restarts=2 steps=2
       relevance induction method=ablation count=3
       select 2.0 token=3 source=1
       view grid=detect.induction values=yes diff=yes focus=attention

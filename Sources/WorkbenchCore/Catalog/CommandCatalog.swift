@@ -55,6 +55,11 @@ public enum CommandCatalog {
       options: ["method", "count", "seed", "order", "corruption", "clipping", "weakening", "prompts", "shard"],
       positionals: 1...1, examples: ["relevance ioi method=patching count=200", "relevance ioi method=ablation count=400 shard=3/4"]),
     CommandSpec(
+      name: "chg", group: "analysis", summary: "Causal head gating (Nam et al. 2025) on a dataset's prompts: gates fitted with lambda = 0, then +lambda (G+) and -lambda (G-); per-head facilitation, interference and irrelevance, labels, and the metric with only the facilitating heads kept; ignores the active interventions.",
+      usage: "chg DATASET [count=N] [restarts=K] [steps=N] [lr=X] [lambda=X] [seed=S]",
+      options: ["count", "restarts", "steps", "lr", "lambda", "seed"], positionals: 1...1,
+      examples: ["chg ioi count=32 restarts=4", "chg successor steps=200 lambda=0.05 seed=1"]),
+    CommandSpec(
       name: "unablate", group: "interventions", summary: "Remove heads from the active interventions (all: every one).",
       usage: "unablate HEADS|all", positionals: 1...1, examples: ["unablate 2.1", "unablate all"]),
     CommandSpec(

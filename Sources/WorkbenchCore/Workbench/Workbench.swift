@@ -46,7 +46,7 @@ public final class Workbench {
   /// (`open`), or change the view (kept in the session's `view`, not its history).
   static let unrecorded: Set<String> = ["help", "save", "export", "cache", "interventions", "open", "select", "view", "theme", "save-screen"]
 
-  public init() {}
+  public init() { _ = Self.registerDecisionRules }
 
   /// Parses and runs one line; nil for a blank or comment line.
   public func execute(line text: String, lineNumber: Int? = nil, progress: AnalysisProgress = .none) throws -> CommandOutput? {
@@ -80,6 +80,7 @@ public final class Workbench {
     case "dla": output = try directAttribution(arguments)
     case "detect": output = try detect(arguments)
     case "relevance": output = try relevance(arguments)
+    case "chg": output = try causalHeadGating(arguments)
     case "export": output = try export(arguments)
     case "save": output = try save(arguments)
     case "help": output = try help(arguments)
