@@ -131,8 +131,11 @@ final class WorkbenchTmuxTests: XCTestCase {
     // 5. Export the result.
     try tmux.sendKeys("e")
     try tmux.sendKeys("Enter")
-    try tmux.waitFor("headlab-result.json")
-    XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("headlab-result.json").path))
+    // The command line shows the file name as soon as `e` is pressed: wait for the file itself.
+    let exported = folder.appendingPathComponent("headlab-result.json").path
+    let deadline = Date().addingTimeInterval(10)
+    while !FileManager.default.fileExists(atPath: exported), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+    XCTAssertTrue(FileManager.default.fileExists(atPath: exported), "export wrote \(exported)")
     try tmux.sendKeys("q")
     try tmux.sendKeys("y")
     XCTAssertEqual(try Self.waitForExit(tmux), 0)

@@ -42,6 +42,7 @@ public enum KeyMap {
     KeyBinding(keys: [.character("R")], label: "R", summary: "patch the residual stream by layer and position", action: .command("patch resid_pre")),
     KeyBinding(keys: [.character("D")], label: "D", summary: "run the head detectors", action: .command("detect")),
     KeyBinding(keys: [.character("V")], label: "V", summary: "head relevance to the IOI dataset (gradient)", action: .command("relevance ioi count=50")),
+    KeyBinding(keys: [.character("C")], label: "C", summary: "causal head gating on IOI: + facilitating, − interfering, · irrelevant, ? ambiguous", action: .command("chg ioi")),
     KeyBinding(keys: [.character("L")], label: "L", summary: "logit lens on the prompt", action: .command("lens")),
     KeyBinding(keys: [.character("d")], label: "d", summary: "direct logit attribution on the prompt", action: .command("dla")),
     KeyBinding(keys: [.character("g")], label: "g", summary: "head grid: show the next layer x head result", action: .command("view grid=next")),
