@@ -1,4 +1,5 @@
 import ArgumentParser
+import CircuitAnalysis
 import Foundation
 import TransformerEngine
 
@@ -36,8 +37,8 @@ struct Forward: ParsableCommand {
       _ = try model.validate(tokens: [ids])
       let (logits, cache) = try model.runWithCache([ids], sites: Set(sites))
       let last = Array(logits.values)  // [1,1,V]
-      let predictions = TopK.largest(last, k: max(0, topK))
-      let logProbs = TopK.logSoftmax(last)
+      let predictions = TopK.indices(last, count: max(0, topK)).map { (index: $0, value: last[$0]) }
+      let logProbs = Metric.logSoftmax(last)
       let report = ForwardReport(
         tokens: ids, tokenStrings: ids.map { loaded.tokenizer.tokenText($0) },
         top: predictions.map { .init(id: $0.index, token: loaded.tokenizer.tokenText($0.index), logit: $0.value, logProb: logProbs[$0.index]) },

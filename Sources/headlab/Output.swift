@@ -10,21 +10,6 @@ enum JSONOutput {
   }
 }
 
-/// Top-k selection and log-softmax over a plain float vector.
-enum TopK {
-  static func largest(_ values: [Float], k: Int) -> [(index: Int, value: Float)] {
-    Array(values.enumerated().map { (index: $0.offset, value: $0.element) }
-      .sorted { $0.value != $1.value ? $0.value > $1.value : $0.index < $1.index }.prefix(k))
-  }
-
-  static func logSoftmax(_ values: [Float]) -> [Float] {
-    let m = values.max() ?? 0
-    let total = values.reduce(0.0) { $0 + exp(Double($1 - m)) }
-    let logTotal = Float(log(total)) + m
-    return values.map { $0 - logTotal }
-  }
-}
-
 /// A short text preview of a tensor: first values and summary statistics.
 enum TensorPreview {
   static func describe(values: [Float], shape: [Int], limit: Int = 8) -> String {

@@ -32,7 +32,7 @@ public enum LogitLens {
     for r in 0...L {
       let row = Array(logits[(r * V)..<((r + 1) * V)])
       let logProbabilities = Metric.logSoftmax(row)
-      let order = (0..<V).sorted { row[$0] != row[$1] ? row[$0] > row[$1] : $0 < $1 }.prefix(topK)
+      let order = TopK.indices(row, count: topK)
       topTokens += order.map { .token(subject.tokenText($0)) }
       topProbabilities += order.map { exp(Double(logProbabilities[$0])) }
       if let answer {

@@ -165,3 +165,10 @@ enum ResultJSON {
     return encoder
   }
 }
+
+extension AnalysisResult {
+  /// Row-major cell `flat` named by its axes' labels, e.g. `layer=2 head=1` (empty for a scalar).
+  public func cellName(_ flat: Int) -> String {
+    zip(axes, ResultGrid.index(ofCell: flat, shape: values.shape)).map { "\($0.name)=\($0.labels[$1])" }.joined(separator: " ")
+  }
+}

@@ -45,6 +45,17 @@ public struct ResultGrid: Codable, Equatable, Sendable {
   /// The numbers, with nil for missing and token cells.
   public var numbers: [Double?] { cells.map(\.number) }
 
+  /// The per-axis index of row-major cell `flat` in a grid of `shape`.
+  public static func index(ofCell flat: Int, shape: [Int]) -> [Int] {
+    var index: [Int] = []
+    var rest = flat
+    for n in shape.reversed() {
+      index.insert(rest % max(n, 1), at: 0)
+      rest /= max(n, 1)
+    }
+    return index
+  }
+
   /// How many cells are not computed.
   public var missingCount: Int { cells.filter { $0 == .missing }.count }
 

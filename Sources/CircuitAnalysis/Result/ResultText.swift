@@ -20,9 +20,7 @@ public enum ResultText {
       let blocks = lead.reduce(1, *)
       for block in 0..<blocks {
         if !lead.isEmpty {
-          var index: [Int] = []
-          var rest = block
-          for n in lead.reversed() { index.insert(rest % n, at: 0); rest /= n }
+          let index = ResultGrid.index(ofCell: block, shape: lead)
           lines.append("")
           lines.append(zip(result.axes, index).map { "\($0.name)=\($0.labels[$1])" }.joined(separator: " "))
         }

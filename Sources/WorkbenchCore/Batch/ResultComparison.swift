@@ -17,7 +17,6 @@ public enum ResultComparison {
     if stored.model.sha256 != recomputed.model.sha256 {
       report.differences.append("\(stored.kind): model checksum \(stored.model.sha256.prefix(12))… became \(recomputed.model.sha256.prefix(12))…")
     }
-    let shape = stored.shape
     for (flat, (a, b)) in zip(stored.values.cells, recomputed.values.cells).enumerated() {
       let verdict: CheckTolerance.Verdict
       switch (a, b) {
@@ -25,10 +24,7 @@ public enum ResultComparison {
       default: verdict = a == b ? .same : .mismatch
       }
       guard verdict != .same else { continue }
-      var index: [Int] = []
-      var rest = flat
-      for n in shape.reversed() { index.insert(rest % n, at: 0); rest /= n }
-      let labels = zip(stored.axes, index).map { "\($0.name)=\($0.labels[$1])" }.joined(separator: " ")
+      let labels = stored.cellName(flat)
       let cell = "\(stored.kind) [\(labels.isEmpty ? "value" : labels)]"
       if verdict == .borderline {
         report.borderline.append("\(cell): stored \(a), recomputed \(b), both within \(tolerance.absolute) of the threshold \(tolerance.threshold!)")

@@ -49,3 +49,20 @@ public struct ViewState: Equatable, Sendable {
     if let v = json["theme"]?.stringValue { theme = v }
   }
 }
+
+extension ViewState {
+  /// The result the head grid draws from `results` (the layer x head results, oldest first): the
+  /// kind `grid` names, else the latest.
+  public func gridResult(in results: [AnalysisResult]) -> AnalysisResult? {
+    if let grid, let chosen = results.last(where: { $0.kind == grid }) { return chosen }
+    return results.last
+  }
+
+  /// The kind after (or before) the one the grid draws, wrapping around; nil with no results.
+  public func cycledGrid(in results: [AnalysisResult], forward: Bool) -> String? {
+    let kinds = results.map(\.kind)
+    guard !kinds.isEmpty else { return nil }
+    let current = gridResult(in: results).flatMap { kinds.firstIndex(of: $0.kind) } ?? kinds.count - 1
+    return kinds[(current + (forward ? 1 : kinds.count - 1)) % kinds.count]
+  }
+}

@@ -21,7 +21,7 @@ extension Workbench {
     let selection: LogitPositions = everyPosition ? .all : .last
     let logits = try withInterventions(m, tokens: prompt) { try model.forward([prompt], logits: selection) }  // [1,P,V]
     let last = Array(logits.values[(logits.count - V)...])  // [V] at the last position
-    let order = Self.topTokens(last, count: top)
+    let order = TopK.indices(last, count: top)
     let logProbabilities = Metric.logSoftmax(last)
     var params: [String: JSONValue] = [
       "tokens": .integers(prompt), "position": .integer(prompt.count - 1), "top_k": .integer(top),
@@ -72,7 +72,7 @@ extension Workbench {
     var sequence = prompt, candidates: [[Int]] = [], logits: [Double] = []
     for _ in 0..<steps where !progress.isCancelled {
       let row = try withInterventions(m, tokens: sequence) { try model.forward([sequence], logits: .last) }.values  // [1,1,V]
-      let order = Self.topTokens(row, count: top)
+      let order = TopK.indices(row, count: top)
       candidates.append(order)
       logits += order.map { Double(row[$0]) }
       sequence.append(order[0])
@@ -92,11 +92,5 @@ extension Workbench {
       AnalysisResult(kind: "generate.logits", axes: axes, values: ResultGrid(shape: [generated.count, top], numbers: logits),
                      params: params, model: m.subject.identity, elapsedMs: elapsed, complete: complete),
     ])
-  }
-
-  /// The ids of the `count` largest logits, largest first; ties go to the lower id (so the first
-  /// is the arg-max `Generation.greedy` picks).
-  static func topTokens(_ logits: [Float], count: Int) -> [Int] {
-    Array(logits.indices.sorted { logits[$0] != logits[$1] ? logits[$0] > logits[$1] : $0 < $1 }.prefix(count))
   }
 }

@@ -67,15 +67,7 @@ extension LiveView {
     let maximum = row.max() ?? 0
     var total = 0.0
     for v in row { total += Double(exp(v - maximum)) }
-    var best: [Int] = []  // ids, best first
-    for (id, v) in row.enumerated() {
-      if best.count == k, let worst = best.last, row[worst] >= v { continue }
-      var i = best.count
-      while i > 0, row[best[i - 1]] < v { i -= 1 }
-      best.insert(id, at: i)
-      if best.count > k { best.removeLast() }
-    }
-    return best.map { Candidate(token: tokenText($0), probability: Double(exp(row[$0] - maximum)) / total) }
+    return TopK.indices(row, count: k).map { Candidate(token: tokenText($0), probability: Double(exp(row[$0] - maximum)) / total) }
   }
 }
 

@@ -16,11 +16,7 @@ extension Workbench {
   }
 
   /// The result the head grid draws: the one `view grid=KIND` chose, else the latest.
-  public var gridResult: AnalysisResult? {
-    let all = gridResults
-    if let kind = view.grid, let chosen = all.last(where: { $0.kind == kind }) { return chosen }
-    return all.last
-  }
+  public var gridResult: AnalysisResult? { view.gridResult(in: gridResults) }
 
   func select(_ a: CommandArguments) throws -> CommandOutput {
     let m = try loadedModel()
@@ -51,15 +47,14 @@ extension Workbench {
   func setView(_ a: CommandArguments) throws -> CommandOutput {
     var next = view
     if let grid = a.option("grid") {
-      let kinds = gridResults.map(\.kind)
       switch grid.text {
       case "next", "previous":
-        guard !kinds.isEmpty else { throw a.missing("a layer x head result first (patch, ablate each, detect, relevance)") }
-        let current = gridResult.flatMap { kinds.firstIndex(of: $0.kind) } ?? kinds.count - 1
-        let step = grid.text == "next" ? 1 : kinds.count - 1
-        next.grid = kinds[(current + step) % kinds.count]
+        guard let kind = view.cycledGrid(in: gridResults, forward: grid.text == "next") else {
+          throw a.missing("a layer x head result first (patch, ablate each, detect, relevance)")
+        }
+        next.grid = kind
       default:
-        next.grid = try a.reading { try grid.choice(kinds, noun: "layer x head result") }
+        next.grid = try a.reading { try grid.choice(gridResults.map(\.kind), noun: "layer x head result") }
       }
     }
     if let values = a.option("values") { next.values = try a.reading { try values.boolean() } }

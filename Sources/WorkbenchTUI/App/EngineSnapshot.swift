@@ -34,8 +34,5 @@ public struct EngineSnapshot: Sendable {
   }
 
   /// The result the grid draws for `view`: the chosen kind, else the latest.
-  public func gridResult(for view: ViewState) -> AnalysisResult? {
-    if let kind = view.grid, let chosen = gridResults.last(where: { $0.kind == kind }) { return chosen }
-    return gridResults.last
-  }
+  public func gridResult(for view: ViewState) -> AnalysisResult? { view.gridResult(in: gridResults) }
 }

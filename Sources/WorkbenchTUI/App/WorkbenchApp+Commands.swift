@@ -131,14 +131,10 @@ enum ResultSummary {
     return text
   }
 
-  /// The axis labels of flat cell `index`, e.g. `layer 2, head 1` as `2.1`.
+  /// The axis labels of flat cell `index`, e.g. `2.1` for layer 2, head 1.
   static func label(of index: Int, in result: AnalysisResult) -> String {
-    var rest = index
-    var parts: [String] = []
-    for axis in result.axes.reversed() {
-      let n = max(1, axis.labels.count)
-      parts.insert(axis.labels.isEmpty ? "\(rest % n)" : axis.labels[rest % n], at: 0)
-      rest /= n
+    let parts = zip(result.axes, ResultGrid.index(ofCell: index, shape: result.values.shape)).map { axis, i in
+      axis.labels.isEmpty ? "\(i)" : axis.labels[i]
     }
     return result.isHeadGrid ? parts.joined(separator: ".") : parts.joined(separator: ", ")
   }

@@ -163,13 +163,10 @@ extension WorkbenchApp {
   }
 
   func cycleGrid(forward: Bool) {
-    let kinds = state.engine.gridResults.map(\.kind)
-    guard !kinds.isEmpty else {
+    guard let next = state.view.cycledGrid(in: state.engine.gridResults, forward: forward) else {
       show(error: CommandFailure("no layer x head result yet: run D (detect), A (ablate each) or P (patch)"))
       return
     }
-    let current = state.engine.gridResult(for: state.view).flatMap { kinds.firstIndex(of: $0.kind) } ?? kinds.count - 1
-    let next = kinds[(current + (forward ? 1 : kinds.count - 1)) % kinds.count]
     state.view.grid = next
     send("view grid=\(next)", logged: false)
   }
