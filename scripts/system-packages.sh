@@ -2,7 +2,7 @@
 # Installs the Debian packages HeadLab builds against, if any is missing.
 # Needs root (or sudo) only when something has to be installed.
 set -euo pipefail
-packages=(libopenblas-dev libncurses-dev tmux)
+packages=(libopenblas-dev libncurses-dev tmux graphviz)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -80,8 +80,8 @@ public enum CommandCatalog {
       name: "save-screen", group: "view", summary: "Write the workbench's screen as text (in `headlab batch --screen WxH`, the screen drawn in memory).",
       usage: "save-screen FILE", positionals: 1...1, examples: ["save-screen ioi-main.txt"]),
     CommandSpec(
-      name: "export", group: "export", summary: "Write the last results to a file: .json (headlab.result/1), .csv or .txt, chosen by the extension.",
-      usage: "export FILE", positionals: 1...1, examples: ["export patching.json", "export heads.csv"]),
+      name: "export", group: "export", summary: "Write the last results to a file: .json (headlab.result/1), .csv or .txt, chosen by the extension; a traced circuit also as .dot (Graphviz), or as .svg or .png rendered by Graphviz's dot when it is installed.",
+      usage: "export FILE", positionals: 1...1, examples: ["export patching.json", "export heads.csv", "export circuit.dot"]),
     CommandSpec(
       name: "cache", group: "export", summary: "Write the activations of a forward pass of the prompt (under the active interventions) as safetensors keyed by TransformerLens hook names; sites= filters by glob. Not replayed from a session.",
       usage: "cache FILE.safetensors [sites=PATTERN,...]", options: ["sites"], positionals: 1...1,

@@ -13,7 +13,19 @@ extension Workbench {
     case "json": data = lastResults.count == 1 ? try lastResults[0].jsonData() : try AnalysisResult.jsonData(lastResults)
     case "csv": data = Data(ResultCSV.render(lastResults).utf8)
     case "txt": data = Data((lastResults.map(ResultText.render).joined(separator: "\n\n") + "\n").utf8)
-    default: throw path.error("export writes .json, .csv or .txt, not '.\(url.pathExtension)'").withUsage(a.spec.usage)
+    case "dot", "svg", "png":
+      guard let circuit = lastResults.first(where: { $0.graph != nil }) else {
+        throw a.line.error("the last results hold no circuit: run trace, ioi or chg first, or export .json").withUsage(a.spec.usage)
+      }
+      let text = try CircuitDOT(result: circuit).text
+      if url.pathExtension.lowercased() == "dot" {
+        data = Data(text.utf8)
+      } else {
+        do { data = try GraphvizRenderer.render(text, format: url.pathExtension.lowercased()).output } catch let failure as GraphvizRenderer.Failure {
+          throw path.error(failure.description)
+        }
+      }
+    default: throw path.error("export writes .json, .csv, .txt, or a circuit as .dot, .svg or .png, not '.\(url.pathExtension)'").withUsage(a.spec.usage)
     }
     try data.write(to: url, options: .atomic)
     return .message("wrote \(lastResults.count) result\(lastResults.count == 1 ? "" : "s") to \(path.text)")
