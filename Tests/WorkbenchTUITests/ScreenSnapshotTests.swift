@@ -90,3 +90,38 @@ final class PanelSnapshotTests: XCTestCase {
     assertSnapshot(ScreenRenderer.render(.commandLine, state, columns: 80, rows: 1).text, named: "panel-commandLine-quit")
   }
 }
+
+/// A circuit opened from the log shows as a text graph with the selected node's evidence.
+final class CircuitScreenSnapshotTests: XCTestCase {
+  static func circuitResult() -> AnalysisResult {
+    let full = CircuitGraph.full(layers: 4, heads: 4, method: "eap")
+    let kept = [
+      CircuitEdge(.head(layer: 3, head: 0), .logits, score: 2.5), CircuitEdge(.head(layer: 3, head: 2), .logits, score: -0.75),
+      CircuitEdge(.head(layer: 2, head: 1), .head(layer: 3, head: 0), score: 1.25), CircuitEdge(.embed, .head(layer: 2, head: 1), score: 0.5),
+      CircuitEdge(.mlp(layer: 0), .head(layer: 3, head: 0), score: 0.125),
+    ]
+    var result = AnalysisResult(kind: "trace.eap", metric: MetricSummary(name: "logit_diff", clean: 3.5, corrupted: 0.25), axes: [], values: .scalar(0.8125),
+                                params: ["head_classes": ["3.0": "name mover", "2.1": "s-inhibition", "3.2": "negative name mover"]],
+                                model: ModelIdentity(name: "default", sha256: "x"))
+    result.graph = full.keeping(kept).json
+    return result
+  }
+
+  func testGraphViewAndSelection() throws {
+    let w = Workbench()
+    _ = try w.execute(line: "model default")
+    var state = try ScreenCapture.state(of: w, columns: 100, rows: 24)
+    state.results.append(Self.circuitResult())
+    let index = state.results.count - 1
+    state.mode = .result(index: index, scroll: 1)
+    let text = ScreenRenderer.render(state).text
+    XCTAssert(text.contains("a3.0 [name mover]") && text.contains("faithfulness 0.812"), text)
+    assertSnapshot(text, named: "circuit-100x24")
+    // The first selectable node is the logits, which write nowhere; the second, a3.0, reads from
+    // a2.1 and m0 and writes to the logits.
+    XCTAssert(text.contains("reads from (2):") && text.contains("writes to (1):"), text)
+    state.mode = .result(index: index, scroll: 0)
+    let logits = ScreenRenderer.render(state).text
+    XCTAssert(logits.contains("reads from (2):") && !logits.contains("writes to"), logits)
+  }
+}

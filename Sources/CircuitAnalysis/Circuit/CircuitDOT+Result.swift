@@ -5,16 +5,6 @@ extension CircuitDOT {
   /// with its baselines and the result's value (a circuit's faithfulness), and head classes come
   /// from `params.head_classes` ({"9.9": "name mover", ...}) when the method assigned any.
   public init(result: AnalysisResult) throws {
-    guard let json = result.graph else {
-      throw AnalysisError.invalidArgument("\(result.kind) is not a circuit (it has no graph); trace or gate a circuit first")
-    }
-    var classes: [HeadIndex: String] = [:]
-    if case .object(let entries)? = result.params["head_classes"] {
-      for (head, kind) in entries {
-        guard case .string(let name) = kind else { continue }
-        classes[try HeadIndex(parsing: head)] = name
-      }
-    }
     var caption = [result.kind]
     if let metric = result.metric {
       var line = "metric: \(metric.name)"
@@ -24,6 +14,6 @@ extension CircuitDOT {
       caption.append(line)
     }
     if result.axes.isEmpty, let value = result.values.numbers.first ?? nil { caption.append("faithfulness \(Self.number(value))") }
-    self.init(graph: try CircuitGraph(json: json), classes: classes, caption: caption)
+    self.init(graph: try result.circuitGraph(), classes: result.headClasses, caption: caption)
   }
 }

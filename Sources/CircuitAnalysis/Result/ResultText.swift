@@ -29,6 +29,10 @@ public enum ResultText {
         lines += table(corner: "\(rowAxis.name)\\\(colAxis.name)", rowLabels: rowAxis.labels, columnLabels: colAxis.labels, cells: cells)
       }
     }
+    if let graph = try? result.circuitGraph() {
+      lines.append("")
+      lines += CircuitText.render(graph, classes: result.headClasses)
+    }
     if !result.complete { lines.append("(incomplete: cancelled; · marks cells not computed)") }
     return lines.joined(separator: "\n")
   }

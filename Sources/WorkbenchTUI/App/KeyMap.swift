@@ -49,7 +49,7 @@ public enum KeyMap {
     KeyBinding(keys: [.character("G")], label: "G", summary: "head grid: the previous result", action: .command("view grid=previous")),
     KeyBinding(keys: [.character("v")], label: "v", summary: "attention: show the weights as numbers", action: .toggleValues),
     KeyBinding(keys: [.character("x")], label: "x", summary: "attention: before and after the interventions, side by side", action: .toggleDiff),
-    KeyBinding(keys: [.character("e")], label: "e", summary: "export the last results (:export FILE, .json .csv .txt)", action: .commandLine("export headlab-result.json")),
+    KeyBinding(keys: [.character("e")], label: "e", summary: "export the last results (:export FILE, .json .csv .txt; a circuit also .dot .svg .png)", action: .commandLine("export headlab-result.json")),
     KeyBinding(keys: [.character("s")], label: "s", summary: "save the session (:save FILE)", action: .save),
     KeyBinding(keys: [.character("o")], label: "o", summary: "open a session (:open FILE)", action: .commandLine("open ")),
     KeyBinding(keys: [.character(":")], label: ":", summary: "command line (Tab completes, ↑↓ history)", action: .commandLine("")),

@@ -21,8 +21,13 @@ extension WorkbenchApp {
       case .prompt(var editor): promptKey(key, &editor, now: now)
       case .help(let scroll): state.mode = scrolled(key, scroll, close: { .help(scroll: $0) })
       case .result(let index, let scroll):
+        let circuit = index < state.results.count ? try? state.results[index].circuitGraph() : nil
         if key == .character("e") {
-          state.mode = .command(LineEditor("export headlab-result.json"))
+          state.mode = .command(LineEditor(circuit == nil ? "export headlab-result.json" : "export circuit.dot"))
+        } else if let circuit {
+          // In a circuit's graph view the scroll position is the selected node.
+          let last = max(0, CircuitScreen.selectable(circuit).count - 1)
+          state.mode = scrolled(key, scroll, close: { .result(index: index, scroll: min($0, last)) })
         } else {
           state.mode = scrolled(key, scroll, close: { .result(index: index, scroll: $0) })
         }

@@ -1,3 +1,4 @@
+import CircuitAnalysis
 import Foundation
 
 /// Draws the whole screen from the app state: the panels in their layout, an overlay (help, a
@@ -16,7 +17,7 @@ public enum ScreenRenderer {
     case .help(let scroll):
       HelpScreen.draw(scroll: scroll, in: body, on: &grid)
     case .result(let index, let scroll) where index < state.results.count:
-      ResultScreen.draw(state.results[index], scroll: scroll, in: body, on: &grid)
+      drawResult(state.results[index], scroll: scroll, in: body, on: &grid)
     default:
       TokenStrip.draw(state, in: layout.tokens, on: &grid)
       HeadGridPanel.draw(state, in: layout.grid, on: &grid)
@@ -62,8 +63,18 @@ extension ScreenRenderer {
     case .log: ResultsLogPanel.draw(state, in: rect, on: &grid)
     case .commandLine: CommandLinePanel.draw(state, in: rect, on: &grid)
     case .help: HelpScreen.draw(scroll: 0, in: rect, on: &grid)
-    case .result: if let last = state.results.last { ResultScreen.draw(last, scroll: 0, in: rect, on: &grid) }
+    case .result: if let last = state.results.last { drawResult(last, scroll: 0, in: rect, on: &grid) }
     }
     return grid
+  }
+
+  /// A result opened whole: a circuit as its graph view (`scroll` selects the node), any other
+  /// result as its text table.
+  static func drawResult(_ result: AnalysisResult, scroll: Int, in rect: Rect, on grid: inout CellGrid) {
+    if let graph = try? result.circuitGraph() {
+      CircuitScreen.draw(result, graph: graph, selection: scroll, in: rect, on: &grid)
+    } else {
+      ResultScreen.draw(result, scroll: scroll, in: rect, on: &grid)
+    }
   }
 }
