@@ -63,6 +63,20 @@ final class AnalysisCommandTests: XCTestCase {
     for r in list { try r.validate() }
   }
 
+  /// `headlab ioi` prints the IOI report's six results as JSON, and a table without --json.
+  func testIOIReport() throws {
+    let out = try headlab(["ioi", "--count", "8", "--seed", "1", "--json"])
+    XCTAssertEqual(out.status, 0, out.stderr)
+    let list = try AnalysisResult.decodeList(Data(out.stdout.utf8))
+    XCTAssertEqual(list.map(\.kind), ["ioi.report", "ioi.heads", "ioi.classes", "ioi.circuit", "ioi.completeness", "ioi.minimality"])
+    for r in list { try r.validate() }
+    XCTAssertEqual(list[0].params["seed"], .integer(1))
+    let text = try headlab(["ioi", "--count", "8"])
+    XCTAssertEqual(text.status, 0, text.stderr)
+    XCTAssertTrue(text.stdout.contains("faithfulness F(C)/F(M)"), text.stdout)
+    XCTAssertTrue(text.stdout.contains("name_mover"), text.stdout)
+  }
+
   func testLensDLAAndDetect() throws {
     let out = try headlab(["lens", "--prompt", clean, "--answer", " Mary", "--json"])
     XCTAssertEqual(out.status, 0, out.stderr)

@@ -111,7 +111,7 @@ final class WorkbenchAppTests: XCTestCase {
   func testCommandLineCompletionAndHistory() {
     let (app, _) = makeApp()
     type(app, ":")
-    type(app, "pat")
+    type(app, "patc")  // "pat" is also the start of pathpatch
     keys(app, [.tab])
     type(app, "attn_head_out_a")
     keys(app, [.tab])

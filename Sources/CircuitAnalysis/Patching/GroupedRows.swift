@@ -26,6 +26,12 @@ struct GroupedRows {
     corrupted += try runner.evaluate(pair.corruptedBatch)
   }
 
+  /// Baselines measured by the caller: each prompt's clean and corrupted metric.
+  mutating func addBaselines(clean: [Double], corrupted: [Double]) {
+    self.clean += clean
+    self.corrupted += corrupted
+  }
+
   /// Baselines for a result with no corrupted run (ablation): the unablated metric.
   mutating func addBaseline(_ values: [Double]) { clean += values }
 

@@ -116,7 +116,13 @@ public struct AnalysisResult: Codable, Equatable, Sendable {
     if let perPrompt, Array(perPrompt.shape.dropFirst()) != shape || perPrompt.shape.first != count {
       throw AnalysisError.invalidResult("\(kind): per_prompt has shape \(perPrompt.shape), expected [\(count.map(String.init) ?? "count")] + \(shape)")
     }
-    if complete, values.missingCount > 0 { throw AnalysisError.invalidResult("\(kind): marked complete but \(values.missingCount) cells are null") }
+    // A complete result has no null cell, except the cells its params list under `not_computed`
+    // (cells the method does not define, e.g. path patching from a head that cannot reach the
+    // receivers).
+    let undefined = params["not_computed"]?.arrayValue?.count ?? 0
+    if complete, values.missingCount != undefined, values.missingCount > 0 {
+      throw AnalysisError.invalidResult("\(kind): marked complete but \(values.missingCount) cells are null (\(undefined) listed in not_computed)")
+    }
   }
 
   enum CodingKeys: String, CodingKey {

@@ -60,6 +60,14 @@ public enum CommandCatalog {
       options: ["count", "restarts", "steps", "lr", "lambda", "seed"], positionals: 1...1,
       examples: ["chg ioi count=32 restarts=4", "chg successor steps=200 lambda=0.05 seed=1"]),
     CommandSpec(
+      name: "pathpatch", group: "analysis", summary: "Path patching (Wang et al. 2023): each sender head's effect on the metric through the receivers only (the logits, or heads' q/k/v inputs), every other head frozen at its clean output; on a dataset's pairs or the pair; ignores the active interventions.",
+      usage: "pathpatch [DATASET] receivers=logits|L.H:q|k|v,... [senders=HEADS] [normalisation=relative|none] [count=N] [seed=S]",
+      options: ["receivers", "senders", "normalisation", "count", "seed"], positionals: 0...1,
+      examples: ["pathpatch ioi receivers=logits", "pathpatch ioi receivers=2.1:q,3.0:k count=64", "pathpatch receivers=logits senders=0.*,1.*"]),
+    CommandSpec(
+      name: "ioi", group: "analysis", summary: "The IOI circuit report (Wang et al. 2023): heads classified as name movers, negative and backup name movers, S-inhibition, induction, duplicate-token and previous-token heads from DLA, attention, path patching and copy scores, with the circuit's faithfulness, completeness and minimality.",
+      usage: "ioi [COUNT] [SEED]", positionals: 0...2, examples: ["ioi", "ioi 128 1"]),
+    CommandSpec(
       name: "unablate", group: "interventions", summary: "Remove heads from the active interventions (all: every one).",
       usage: "unablate HEADS|all", positionals: 1...1, examples: ["unablate 2.1", "unablate all"]),
     CommandSpec(
