@@ -31,4 +31,20 @@ final class DefaultModelSuccessorReportTests: XCTestCase {
     let meets = best >= SuccessorReport.scoreBar && cuts.max()! >= SuccessorReport.accuracyCutBar
     XCTAssertEqual(summary.values[summary.axes[0].count - 1], .token(meets ? "yes" : "no"))
   }
+
+  /// The probe's numeric tokens: each list indexed from 1, so " 12", " twelve" and " December"
+  /// share index 12 (residue 2), and " first" is 1.
+  func testNumericTokensIndexEachListFromOne() throws {
+    let d = try DefaultModelHeadDetectorTests.loadDefault()
+    let numeric = try NumericTokens(tokenizer: d.tokenizer)
+    func index(_ word: String) -> Int? {
+      let ids = d.tokenizer.encode(" " + word)
+      return ids.count == 1 ? numeric.tokens.first { $0.id == ids[0] }?.index : nil
+    }
+    for (word, expected) in [("12", 12), ("twelve", 12), ("December", 12), ("first", 1), ("3", 3), ("tenth", 10)] {
+      if d.tokenizer.encode(" " + word).count == 1 { XCTAssertEqual(index(word), expected, word) }
+    }
+    XCTAssertEqual(index("12"), 12, "the default tokenizer has \" 12\" as one token")
+    XCTAssertEqual(Set(numeric.tokens.map(\.id)).count, numeric.tokens.count, "no token twice")
+  }
 }
