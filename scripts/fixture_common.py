@@ -59,6 +59,18 @@ def versions(order=VERSION_ORDER) -> dict:
     return {k: found[k] for k in order}
 
 
+def splitmix64(seed):
+    """The engine's SplitMix64 (TransformerEngine/Model/Generation.swift) as a generator."""
+    mask = (1 << 64) - 1
+    state = seed & mask
+    while True:
+        state = (state + 0x9E3779B97F4A7C15) & mask
+        z = state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+        yield z ^ (z >> 31)
+
+
 def maxdiff(a: torch.Tensor, b: torch.Tensor) -> float:
     assert a.shape == b.shape, (a.shape, b.shape)
     return (a.double() - b.double()).abs().max().item()

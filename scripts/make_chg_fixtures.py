@@ -5,7 +5,8 @@ code andrewnam/causal_head_gating as ../shared/research/papers.md section 1 desc
 PyTorch with TransformerLens 3.9.0 on the committed fixture model models/tiny-f32.
 
 Reads Tests/CircuitAnalysisTests/Resources/models/tiny-f32 and writes only
-references/chg-tiny-f32.json under Tests/CircuitAnalysisTests/Resources (or --out).
+references/chg-tiny-f32.json and references/chg-contrastive-tiny-f32.json under
+Tests/CircuitAnalysisTests/Resources (or --out).
 
 Model: TransformerLens HookedTransformer built from the Hugging Face weights with NO weight
 processing (fixture_common.build_tl), float32, frozen (eval, requires_grad False), one thread.
@@ -37,6 +38,19 @@ before clipping (asserted to exceed CLIP_NORM in some steps, so clipping is exer
 restart-mean gates and scores (facilitation = G-, interference = 1 - G+, irrelevance = G+ - G-)
 and the hard labels at 0.5 of the restart-mean gates.
 
+Contrastive CHG (chg-contrastive-tiny-f32.json), the official ContrastiveCHGTrainer as papers.md
+section 1 describes it: one stage from a fixed random theta (C_K restarts), POSITIVE rows
+(BOS A x1 B x2 B x4, answer A: 7 tokens, so Swift's padded batch is exercised) paired row by row
+with the IOI rows above as the negative set, per restart
+    loss_k = -mean_b logp_pos[k, b] + mean_b clamp(logp_neg[k, b] - logp_pos[k, b].detach(), min=-C_MAX_DIFF)
+             - C_LAMBDA * mean clamp(theta_k, -4, 4),
+logp of the answer at the last position; each restart's own Adam at lr C_LR decayed by
+torch.optim.lr_scheduler.LinearLR(start_factor 1, end_factor C_LR_END / C_LR, total_iters C_STEPS),
+stepped after each update, and its own clip_grad_norm_ at C_CLIP_NORM. Positive and negative rows
+run as two forward passes. Asserted: the clamp is active on some (step, restart, row) but not all,
+and clipping acts in some steps but not all. Written: both sets, settings, initial theta, theta
+after C_STEPS updates, the loss of every step.
+
 How to run (from the repository root; seconds, no network):
 
     python3 scripts/make_chg_fixtures.py     # [--out DIR]
@@ -51,7 +65,7 @@ from pathlib import Path
 
 import torch
 
-from fixture_common import REPO, build_tl, load_hf, log, versions, write_json
+from fixture_common import REPO, build_tl, load_hf, log, splitmix64, versions, write_json
 
 GENERATOR = "scripts/make_chg_fixtures.py"
 MODEL = "tiny-f32"
@@ -63,6 +77,8 @@ NAMES = [37, 52, 81, 99, 140, 177]
 TEMPLATE = [11, 205, 230, 264]  # x1 x2 x3 x4
 PAIRS = [(0, 1), (2, 3), (4, 5), (1, 4)]
 THRESHOLD = 0.5
+C_K, C_STEPS, C_LR, C_LR_END, C_LAMBDA, C_MAX_DIFF, C_CLIP_NORM = 2, 10, 0.1, 0.01, 0.1, 5.0, 0.8
+POSITIVE_PAIRS = [(0, 2), (3, 1), (5, 4), (2, 0)]
 MB_BATCH, MB_SEED = 3, 7  # the minibatch case: 3 of the 4 prompts per step, wrapping
 
 
@@ -77,16 +93,16 @@ def batch():
     return tokens, answers, wrongs
 
 
-def splitmix64(seed):
-    """The engine's SplitMix64 (TransformerEngine/Model/Generation.swift) as a generator."""
-    mask = (1 << 64) - 1
-    state = seed & mask
-    while True:
-        state = (state + 0x9E3779B97F4A7C15) & mask
-        z = state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
-        yield z ^ (z >> 31)
+def positive_batch():
+    """BOS A x1 B x2 B x4 -> answer A (7 tokens; the negative rows, batch(), have 8)."""
+    tokens, answers, wrongs = [], [], []
+    for a, b in POSITIVE_PAIRS:
+        A, B = NAMES[a], NAMES[b]
+        x1, x2, _, x4 = TEMPLATE
+        tokens.append([0, A, x1, B, x2, B, x4])
+        answers.append(A)
+        wrongs.append(B)
+    return tokens, answers, wrongs
 
 
 def minibatches(n, steps, batch_size, seed):
@@ -133,6 +149,69 @@ def fit_stage(tl, tokens, answers, theta0, lam, batches):
             o.step()
         losses.append(loss.detach().double().tolist())
     return torch.stack([t.detach() for t in thetas]), losses, norms
+
+
+def gated_logp(tl, thetas, tokens, answers):
+    """logp of each row's answer at the last position with restart k's gates on rows k*B..: [K, B]."""
+    K, L, B = len(thetas), thetas[0].shape[0], len(tokens)
+    toks = torch.tensor(tokens * K)  # [K*B, T], restart-major
+    ans = torch.tensor(answers * K)  # [K*B]
+    rows = torch.sigmoid(torch.stack(thetas)).repeat_interleave(B, dim=0)  # [K*B, L, NH]
+
+    def gate_hook(z, hook, layer):  # z [K*B, T, NH, HS]
+        return z * rows[:, layer][:, None, :, None]
+
+    hooks = [(f"blocks.{l}.attn.hook_z", partial(gate_hook, layer=l)) for l in range(L)]
+    logits = tl.run_with_hooks(toks, fwd_hooks=hooks)[:, -1]  # [K*B, V]
+    return torch.log_softmax(logits, dim=-1).gather(1, ans[:, None])[:, 0].view(K, B)
+
+
+def fit_contrastive(tl, positive, negative, theta0):
+    """ContrastiveCHGTrainer's one stage, per restart; returns theta, losses [steps][K], norms, clamped count."""
+    K = theta0.shape[0]
+    thetas = [theta0[k].clone().requires_grad_(True) for k in range(K)]
+    optims = [torch.optim.Adam([t], lr=C_LR, betas=(0.9, 0.999), eps=1e-8) for t in thetas]
+    schedulers = [torch.optim.lr_scheduler.LinearLR(o, start_factor=1.0, end_factor=C_LR_END / C_LR, total_iters=C_STEPS) for o in optims]
+    losses, norms, clamped, total = [], [], 0, 0
+    for _ in range(C_STEPS):
+        logp_pos = gated_logp(tl, thetas, positive[0], positive[1])  # [K, B]
+        logp_neg = gated_logp(tl, thetas, negative[0], negative[1])  # [K, B]
+        diff = logp_neg - logp_pos.detach()
+        clamped += int((diff < -C_MAX_DIFF).sum())
+        total += diff.numel()
+        reg = torch.stack([t.clamp(-CLAMP, CLAMP).mean() for t in thetas])  # [K]
+        loss = -logp_pos.mean(dim=1) + diff.clamp(min=-C_MAX_DIFF).mean(dim=1) - C_LAMBDA * reg  # [K]
+        for o in optims:
+            o.zero_grad()
+        loss.sum().backward()
+        norms.append([torch.nn.utils.clip_grad_norm_([t], C_CLIP_NORM).item() for t in thetas])
+        for o, sch in zip(optims, schedulers):
+            o.step()
+            sch.step()
+        losses.append(loss.detach().double().tolist())
+    return torch.stack([t.detach() for t in thetas]), losses, norms, (clamped, total)
+
+
+def contrastive_case(tl, L, NH):
+    positive, negative = positive_batch(), batch()
+    theta0 = random_theta(C_K, L, NH, SEED + 2)
+    theta, losses, norms, (clamped, total) = fit_contrastive(tl, positive, negative, theta0)
+    assert 0 < clamped < total, f"the max-difference clamp must act on some rows but not all: {clamped} of {total}"
+    clipped = sum(n > C_CLIP_NORM for row in norms for n in row)
+    assert 0 < clipped < len(norms) * C_K, f"clipping must act in some steps but not all: {clipped} of {len(norms) * C_K}"
+    return {
+        "generator": GENERATOR, "model": MODEL, "versions": versions(),
+        "description": "contrastive causal head gating (Nam et al. 2025, ContrastiveCHGTrainer): theta after the one stage, loss per step; see the generator's docstring",
+        "settings": {"restarts": C_K, "steps": C_STEPS, "learning_rate": C_LR, "learning_rate_end": C_LR_END, "lambda": C_LAMBDA,
+                     "clamp": CLAMP, "clip_norm": C_CLIP_NORM, "max_difference": C_MAX_DIFF},
+        "positive": {"tokens": positive[0], "answers": positive[1], "wrongs": positive[2]},
+        "negative": {"tokens": negative[0], "answers": negative[1], "wrongs": negative[2]},
+        "initial_theta": flat(theta0),
+        "theta": flat(theta),
+        "loss": losses,
+        "grad_norm": norms,
+        "clamped_rows": clamped,
+    }
 
 
 def random_theta(k, L, NH, seed):
@@ -208,6 +287,11 @@ def main() -> int:
     log(f"wrote {path} ({path.stat().st_size} bytes); clipped {clipped} of {len(norms) * K} steps; labels {labels}")
     log("loss", out["loss"])
     log("grad norms", norms)
+    contrastive = contrastive_case(tl, L, NH)
+    path = args.out / "references" / f"chg-contrastive-{MODEL}.json"
+    write_json(path, contrastive)
+    log(f"wrote {path} ({path.stat().st_size} bytes); clamped {contrastive['clamped_rows']} of {C_STEPS * C_K * len(POSITIVE_PAIRS)} rows")
+    log("contrastive loss", contrastive["loss"])
     return 0
 
 

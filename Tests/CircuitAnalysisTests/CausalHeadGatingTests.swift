@@ -77,7 +77,7 @@ final class CausalHeadGatingTests: XCTestCase {
 
   func assertMatches(_ fit: GateFit, theta: [String: [[Double]]], loss: [[[Double]]], file: StaticString = #filePath, line: UInt = #line) throws {
     var worstTheta = 0.0, worstLoss = 0.0
-    for stage in GateFit.Stage.allCases {
+    for stage in fit.stages {
       let expected = try XCTUnwrap(theta[stage.rawValue]), got = try XCTUnwrap(fit.theta[stage.rawValue])
       for k in expected.indices {
         for i in expected[k].indices {

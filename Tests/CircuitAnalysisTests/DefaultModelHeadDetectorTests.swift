@@ -21,7 +21,9 @@ final class DefaultModelHeadDetectorTests: XCTestCase {
     let tokenizer: BPETokenizer
   }
 
-  func defaultSubject() throws -> DefaultSubject {
+  func defaultSubject() throws -> DefaultSubject { try Self.loadDefault() }
+
+  static func loadDefault() throws -> DefaultSubject {
     let directory = try XCTUnwrap(DefaultModel.directory, "no embedded default model")
     let model = try ModelLoader.load(ModelDirectory(url: directory)).0
     let tokenizer = try BPETokenizer.load(directory: directory)

@@ -12,10 +12,10 @@ import XCTest
 final class PlantedOVHeadTests: XCTestCase {
   /// Monday-like cycle of 7 tokens with the first repeated at the end (7 pairs).
   let cycle = [40, 41, 42, 43, 44, 45, 46, 40]
-  let planted = (layer: 1, head: 2)
+  static let planted = (layer: 1, head: 2)
 
   /// Solves A X = B for X (A n×n, B n×m, row-major, Gaussian elimination with partial pivoting).
-  func solve(_ a: [Double], _ b: [Double], n: Int, m: Int) -> [Double] {
+  static func solve(_ a: [Double], _ b: [Double], n: Int, m: Int) -> [Double] {
     var a = a, b = b
     for col in 0..<n {
       let pivot = (col..<n).max { abs(a[$0 * n + col]) < abs(a[$1 * n + col]) }!
@@ -32,7 +32,7 @@ final class PlantedOVHeadTests: XCTestCase {
   }
 
   /// Rewrites head `planted`'s OV circuit so that set[i] maps to set[target(i)].
-  func plant(_ model: TransformerModel, set: [Int], target: (Int) -> Int) throws {
+  static func plant(_ model: TransformerModel, set: [Int], target: (Int) -> Int) throws {
     let C = model.config.modelDim, HS = model.config.headDim, n = set.count
     let e = try EffectiveEmbedding.compute(model, tokens: set).values.map(Double.init)  // [n, C]
     let wte = model.parameters.tensor(.tokenEmbedding)
@@ -67,8 +67,9 @@ final class PlantedOVHeadTests: XCTestCase {
     let f = try LensDetectorFixture()
     let set = Array(Set(cycle)).sorted()
     let before = try scores(f, [.successor, .copy, .negativeCopy], set: set)
-    try plant(f.subject.model, set: set, target: target)
+    try Self.plant(f.subject.model, set: set, target: target)
     let after = try scores(f, [.successor, .copy, .negativeCopy], set: set)
+    let planted = Self.planted
     let index = planted.layer * f.subject.heads + planted.head
     XCTAssertEqual(after[kind]![index], expected, "\(kind) of the planted head \(planted.layer).\(planted.head)")
     XCTAssertNotEqual(before[kind]![index], expected, "\(kind) of head \(planted.layer).\(planted.head) before planting")

@@ -51,6 +51,8 @@ final class WorkbenchTests: XCTestCase {
       chg ioi count=4 restarts=2 steps=2
       pathpatch receivers=logits
       ioi 8
+      chg successor negative=ioi count=4 steps=2
+      successor count=8 shuffles=2
       relevance induction method=ablation count=3
       select 2.0 token=3 source=1
       view grid=detect.induction values=yes diff=yes focus=attention

@@ -5,12 +5,15 @@ struct CHGResults {
   let settings: CHGSettings
   let fit: GateFit
   let groups: [PromptPairBatch]
+  /// Contrastive CHG's negative prompts; nil for the three-stage fit.
+  var negative: [PromptPairBatch]? = nil
 
   /// Stages in the order of the `stage` axis.
   static let stageOrder: [GateFit.Stage] = [.keep, .remove, .unregularised]
 
   var params: [String: JSONValue] {
-    PromptPairBatch.params(groups).merging(settings.params) { $1 }.merging([
+    if negative != nil { return contrastiveParams }
+    return PromptPairBatch.params(groups).merging(settings.params) { $1 }.merging([
       "method": "causal head gating (Nam et al. 2025, arXiv 2505.13737)",
       "loss": "NLL(answer at the last position, mean over prompts) - lambda * mean(clamp(theta, -clamp, clamp)); lambda > 0 keeps gates",
       "stages": "stage1: lambda = 0 from a random start; G+: lambda = +|lambda| from stage1; G-: lambda = -|lambda| from stage1",
@@ -59,12 +62,16 @@ struct CHGResults {
     labels.params["agreement_meaning"] = .string("per head, how many of the \(K) restarts give the head the label of the restart-mean gates")
     labels.params["counts"] = .object(Dictionary(uniqueKeysWithValues: HeadRole.allCases.map { role in (role.rawValue, JSONValue.integer(roles.filter { $0 == role }.count)) }))
 
-    let steps = settings.stepsPerStage
-    let loss = AnalysisResult(
+    return [scores, gates, perRestart, labels, lossResult(base)]
+  }
+
+  /// `chg.loss` [stage, step, restart]: the loss of every step before its update.
+  func lossResult(_ base: [String: JSONValue]) -> AnalysisResult {
+    let steps = settings.stepsPerStage, K = fit.initialTheta.count
+    return AnalysisResult(
       kind: "chg.loss",
-      axes: [ResultAxis(name: "stage", labels: GateFit.Stage.allCases.map(\.rawValue)), .indexed("step", count: steps), .indexed("restart", count: K)],
-      values: ResultGrid(shape: [3, steps, K], numbers: fit.losses.flatMap { $0.flatMap { $0 } }), params: base, model: subject.identity)
-    return [scores, gates, perRestart, labels, loss]
+      axes: [ResultAxis(name: "stage", labels: fit.stages.map(\.rawValue)), .indexed("step", count: steps), .indexed("restart", count: K)],
+      values: ResultGrid(shape: [fit.stages.count, steps, K], numbers: fit.losses.flatMap { $0.flatMap { $0 } }), params: base, model: subject.identity)
   }
 
   static func validationResult(_ validation: (values: [Double], metric: Metric.Kind), subject: AnalysisSubject, params: [String: JSONValue]) -> AnalysisResult {

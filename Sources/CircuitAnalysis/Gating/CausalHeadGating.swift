@@ -27,29 +27,53 @@ public enum CausalHeadGating {
   ///   zero ablations of the labels.
   /// `progress` counts optimisation steps (3 · stepsPerStage); cancelling throws
   /// `AnalysisError.cancelled`.
+  ///
+  /// Contrastive CHG (`settings.objective = .contrastive`, e.g. `CHGSettings.contrastive`; the
+  /// official `ContrastiveCHGTrainer`) fits one gate set that keeps the answers of `groups` (the
+  /// positive set) while removing those of `negative`, row i of one paired with row i of the other
+  /// (the longer set is cut to the shorter's length, as `params` records), and returns instead
+  /// `chg.contrastive.gates` [layer, head], `chg.contrastive.gates.restarts` [restart, layer, head],
+  /// `chg.contrastive.labels` [layer, head] (kept or removed at the threshold), `chg.loss`
+  /// [stage(contrastive), step, restart] and `chg.contrastive.validation` [set, variant, measure].
   public static func run(
-    subject: AnalysisSubject, groups: [PromptPairBatch], settings: CHGSettings = CHGSettings(), progress: AnalysisProgress = .none
+    subject: AnalysisSubject, groups: [PromptPairBatch], negative: [PromptPairBatch]? = nil, settings: CHGSettings = CHGSettings(),
+    progress: AnalysisProgress = .none
   ) throws -> [AnalysisResult] {
     let started = Date()
-    let rows = try GatingRows(groups)
-    let fit = try GateFit.run(model: subject.model, rows: rows, settings: settings, progress: progress)
-    var results = CHGResults(subject: subject, settings: settings, fit: fit, groups: groups).results()
-    let roles = results.labelRoles
-    let validation = try GateValidation.run(model: subject.model, rows: rows, roles: roles)
-    results.append(CHGResults.validationResult(validation, subject: subject, params: results[0].params))
+    let (rows, negativeRows) = try pairedRows(groups, negative: negative, settings: settings)
+    let fit = try GateFit.run(model: subject.model, rows: rows, negative: negativeRows, settings: settings, progress: progress)
+    let built = CHGResults(subject: subject, settings: settings, fit: fit, groups: groups, negative: negative)
+    var results: [AnalysisResult]
+    if let negativeRows {
+      results = try built.contrastiveResults(rows: rows, negativeRows: negativeRows)
+    } else {
+      results = built.results()
+      let validation = try GateValidation.run(model: subject.model, rows: rows, roles: results.labelRoles)
+      results.append(CHGResults.validationResult(validation, subject: subject, params: results[0].params))
+    }
     let elapsed = Int(Date().timeIntervalSince(started) * 1000)
     for i in results.indices { results[i].elapsedMs = elapsed }
     return results
   }
+
+  /// The positive rows and, for contrastive CHG, the negative rows, both cut to the shorter set.
+  static func pairedRows(_ groups: [PromptPairBatch], negative: [PromptPairBatch]?, settings: CHGSettings) throws -> (GatingRows, GatingRows?) {
+    let rows = try GatingRows(groups)
+    guard let negative else { return (rows, nil) }
+    let negativeRows = try GatingRows(negative)
+    let n = min(rows.count, negativeRows.count)
+    return (rows.prefix(n), negativeRows.prefix(n))
+  }
 }
 
 extension CausalHeadGating {
-  /// The three-stage fit alone (θ after each stage and the loss of every step), without the
+  /// The fit alone (θ after each stage and the loss of every step), without the
   /// results built from it: for comparing the optimisation with a reference implementation.
   public static func fit(
-    subject: AnalysisSubject, groups: [PromptPairBatch], settings: CHGSettings, progress: AnalysisProgress = .none
+    subject: AnalysisSubject, groups: [PromptPairBatch], negative: [PromptPairBatch]? = nil, settings: CHGSettings, progress: AnalysisProgress = .none
   ) throws -> GateFit {
-    try GateFit.run(model: subject.model, rows: try GatingRows(groups), settings: settings, progress: progress)
+    let (rows, negativeRows) = try pairedRows(groups, negative: negative, settings: settings)
+    return try GateFit.run(model: subject.model, rows: rows, negative: negativeRows, settings: settings, progress: progress)
   }
 }
 

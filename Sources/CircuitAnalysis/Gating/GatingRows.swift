@@ -20,6 +20,19 @@ struct GatingRows {
   /// answer); otherwise it uses the answer's log-probability.
   var hasWrongTokens: Bool { zip(answers, wrongs).allSatisfy { $0.1 >= 0 && $0.1 != $0.0 } }
 
+  /// The validation metric: the logit difference when every row has a wrong token, else the
+  /// answer's log-probability.
+  var validationMetric: Metric.Kind { hasWrongTokens ? .logitDifference : .logProbability }
+
+  /// The first `n` rows.
+  func prefix(_ n: Int) -> GatingRows {
+    var out = self
+    out.tokens = Array(tokens.prefix(n))
+    out.answers = Array(answers.prefix(n))
+    out.wrongs = Array(wrongs.prefix(n))
+    return out
+  }
+
   /// The minibatch rows of each step: the whole set when it fits in `batchSize`, else consecutive
   /// slices of one seeded permutation, wrapping around. The permutation is Fisher–Yates with
   /// j = next() mod (i + 1) for i = n−1 … 1 on SplitMix64(seed ^ "chgbatch"), spelled out so that

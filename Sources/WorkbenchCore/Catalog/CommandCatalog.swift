@@ -55,10 +55,14 @@ public enum CommandCatalog {
       options: ["method", "count", "seed", "order", "corruption", "clipping", "weakening", "prompts", "shard"],
       positionals: 1...1, examples: ["relevance ioi method=patching count=200", "relevance ioi method=ablation count=400 shard=3/4"]),
     CommandSpec(
-      name: "chg", group: "analysis", summary: "Causal head gating (Nam et al. 2025) on a dataset's prompts: gates fitted with lambda = 0, then +lambda (G+) and -lambda (G-); per-head facilitation, interference and irrelevance, labels, and the metric with only the facilitating heads kept; ignores the active interventions.",
-      usage: "chg DATASET [count=N] [restarts=K] [steps=N] [lr=X] [lambda=X] [seed=S]",
-      options: ["count", "restarts", "steps", "lr", "lambda", "seed"], positionals: 1...1,
-      examples: ["chg ioi count=32 restarts=4", "chg successor steps=200 lambda=0.05 seed=1"]),
+      name: "chg", group: "analysis", summary: "Causal head gating (Nam et al. 2025) on a dataset's prompts: gates fitted with lambda = 0, then +lambda (G+) and -lambda (G-); per-head facilitation, interference and irrelevance, labels, and the metric with only the facilitating heads kept; negative=DATASET fits contrastive CHG instead (keep the dataset's answers, remove the negative one's); ignores the active interventions.",
+      usage: "chg DATASET [negative=DATASET] [count=N] [restarts=K] [steps=N] [lr=X] [lambda=X] [maxdiff=X] [seed=S]",
+      options: ["negative", "count", "restarts", "steps", "lr", "lambda", "maxdiff", "seed"], positionals: 1...1,
+      examples: ["chg ioi count=32 restarts=4", "chg successor steps=200 lambda=0.05 seed=1", "chg successor negative=ioi steps=300"]),
+    CommandSpec(
+      name: "successor", group: "analysis", summary: "Successor-head report (Gould et al. 2024): succession scores per head and task, the best head, its zero and mean ablation on successor prompts (top-1 accuracy, logit difference), and the mod-10 probe on MLP0 outputs of numeric tokens beside shuffled labels; ignores the active interventions.",
+      usage: "successor [count=N] [seed=S] [shuffles=N] [alpha=X] [embedding=yes]",
+      options: ["count", "seed", "shuffles", "alpha", "embedding"], examples: ["successor", "successor count=200 shuffles=50"]),
     CommandSpec(
       name: "pathpatch", group: "analysis", summary: "Path patching (Wang et al. 2023): each sender head's effect on the metric through the receivers only (the logits, or heads' q/k/v inputs), every other head frozen at its clean output; on a dataset's pairs or the pair; ignores the active interventions.",
       usage: "pathpatch [DATASET] receivers=logits|L.H:q|k|v,... [senders=HEADS] [normalisation=relative|none] [count=N] [seed=S]",

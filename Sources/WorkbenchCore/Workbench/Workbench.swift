@@ -83,6 +83,7 @@ public final class Workbench {
     case "chg": output = try causalHeadGating(arguments)
     case "pathpatch": output = try pathPatch(arguments)
     case "ioi": output = try ioiReport(arguments)
+    case "successor": output = try successorReport(arguments)
     case "export": output = try export(arguments)
     case "save": output = try save(arguments)
     case "help": output = try help(arguments)

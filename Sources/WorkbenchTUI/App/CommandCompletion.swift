@@ -53,7 +53,7 @@ public enum CommandCompletion {
     case "noising", "normalise", "beside", "values", "diff": return ["yes", "no"]
     case "mode": return ["zero", "mean", "resample"]
     case "method": return RelevanceMethod.allCases.map(\.rawValue)
-    case "reference", "dataset": return PromptDataset.builtInNames
+    case "reference", "dataset", "negative": return PromptDataset.builtInNames
     case "focus": return ViewState.panels
     case "grid": return ["next", "previous"] + gridKinds
     case "measure": return PatternScoring.ErrorMeasure.allCases.map(\.rawValue)

@@ -32,6 +32,27 @@ final class CHGCommandTests: XCTestCase {
     XCTAssertEqual(workbench.history.last?.name, "chg")
   }
 
+  /// `negative=DATASET` fits contrastive CHG with the official trainer's defaults (lr 0.1 decaying
+  /// to 0.01, max difference 5) unless the line sets them.
+  func testChgWithANegativeDatasetIsContrastive() throws {
+    let workbench = Workbench()
+    var outputs: [CommandOutput] = []
+    try BatchRunner.run(script: "model default\nchg successor negative=ioi count=4 restarts=2 steps=3 maxdiff=2\n", on: workbench) { outputs.append($1) }
+    guard case .results(let results) = outputs.last else { return XCTFail("chg gave no results") }
+    XCTAssertEqual(results.map(\.kind), ["chg.contrastive.gates", "chg.contrastive.gates.restarts", "chg.contrastive.labels", "chg.loss", "chg.contrastive.validation"])
+    let gates = results[0]
+    XCTAssertEqual(gates.shape, [4, 4])
+    XCTAssertEqual(gates.params["learning_rate"], .number(0.1))
+    XCTAssertEqual(gates.params["learning_rate_end"], .number(0.01))
+    XCTAssertEqual(gates.params["max_difference"], .number(2.0))
+    XCTAssertEqual(gates.params["pairs_used"], .integer(4))
+    XCTAssertNotNil(gates.params["negative_dataset"])
+    XCTAssertEqual(results[3].shape, [1, 3, 2], "loss [stage, step, restart]")
+    XCTAssertEqual(results[4].shape, [2, 3, 2], "validation [set, variant, measure]")
+    XCTAssertThrowsError(try workbench.execute(line: "chg ioi maxdiff=2")) { XCTAssertTrue("\($0)".contains("negative=DATASET"), "\($0)") }
+    XCTAssertThrowsError(try workbench.execute(line: "chg ioi negative=nonsense")) { XCTAssertTrue("\($0)".contains("nonsense"), "\($0)") }
+  }
+
   func testChgArgumentErrorsNameTheValue() throws {
     let workbench = Workbench()
     let cases: [(String, String, Int?)] = [

@@ -18,7 +18,8 @@ final class ProgressAccountingTests: XCTestCase {
     _ = try runScript("model default\n", on: workbench)
     for line in ["relevance ioi count=20", "relevance ioi method=ablation count=20", "relevance ioi method=patching count=20",
                  "ablate each dataset=ioi count=20 mode=mean", "chg ioi count=4 steps=3",
-                 "pathpatch ioi receivers=logits count=20", "pathpatch ioi receivers=3.0:q,3.1:v count=20", "ioi 8"] {
+                 "pathpatch ioi receivers=logits count=20", "pathpatch ioi receivers=3.0:q,3.1:v count=20", "ioi 8",
+                 "chg successor negative=ioi count=4 steps=3", "successor count=8 shuffles=2"] {
       let recorder = Recorder()
       let progress = AnalysisProgress { recorder.record($0, $1) }
       _ = try workbench.execute(line: line, progress: progress)
