@@ -49,6 +49,7 @@ final class WorkbenchTests: XCTestCase {
       dla
       detect induction
       chg ioi count=4 restarts=2 steps=2
+      trace ioi count=4 keep=6
       relevance induction method=ablation count=3
       select 2.0 token=3 source=1
       view grid=detect.induction values=yes diff=yes focus=attention

@@ -55,9 +55,6 @@ public struct AblationMeans: Sendable, Equatable {
     site.shape(batch: 1, positions: 1, config: config).reduce(1, *)
   }
 
-  /// The sites whose sums these are.
-  var sites: Set<HookSite> { Set(sums.values.first?.keys.map { $0 } ?? []) }
-
   /// The mean `z` of every layer for each prompt row, [L] × [B,T,NH,HS] (`shape`): the mean over
   /// the reference rows of the row's length and template (over all templates where either side
   /// has none), as `AblationMode.replacementZ` pools them; padding positions stay 0.

@@ -81,6 +81,7 @@ public final class Workbench {
     case "detect": output = try detect(arguments)
     case "relevance": output = try relevance(arguments)
     case "chg": output = try causalHeadGating(arguments)
+    case "trace": output = try trace(arguments)
     case "export": output = try export(arguments)
     case "save": output = try save(arguments)
     case "help": output = try help(arguments)

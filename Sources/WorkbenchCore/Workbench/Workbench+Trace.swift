@@ -1,0 +1,29 @@
+import CircuitAnalysis
+import Foundation
+
+/// The `trace` command: a circuit traced on a named dataset's prompts by edge attribution
+/// patching (EAP, Syed, Rager & Conmy 2023; EAP-IG, Hanna et al. 2024), with its faithfulness
+/// under mean ablation over the dataset's corrupted prompts (`CircuitTrace`). The workbench's
+/// metric (`metric`) is the metric traced; the active interventions are ignored.
+extension Workbench {
+  func trace(_ a: CommandArguments) throws -> CommandOutput {
+    let m = try loadedModel()
+    var settings = CircuitTrace.Settings()
+    let method = try a.reading { try a.option("method")?.choice(EdgeAttribution.Method.allCases.map(\.rawValue), noun: "tracing method") }
+    settings.method = method.flatMap(EdgeAttribution.Method.init(rawValue:)) ?? .eap
+    settings.steps = try a.reading { try a.option("steps")?.integer(in: 1...1000) } ?? settings.steps
+    settings.splitQKV = try a.reading { try a.option("split")?.boolean() } ?? false
+    settings.keep = try a.reading { try a.option("keep")?.integer(in: 0...Int.max) }
+    if let threshold = a.option("threshold") {
+      let value = try a.reading { try threshold.float() }
+      guard value >= 0 else { throw threshold.error("the threshold is compared with |score|: give a value >= 0, got \(threshold.text)") }
+      settings.threshold = value
+    }
+    settings.metric = metric
+    let dataset = try namedDataset(a, name: a.positional(0)!, defaultCount: 32)
+    let batch = try dataset.batch(tokenText: m.subject.tokenText)
+    var result = try CircuitTrace.run(subject: m.subject, batch: batch, reference: try dataset.ablationReference(), settings: settings, progress: progress)
+    result.params["dataset"] = dataset.resultParams
+    return .results([result])
+  }
+}
