@@ -21,36 +21,35 @@ extension GradientRecorder {
     guard wantsAttnIn || parts.contains(where: { wanted.contains(.block(l, $0)) }) else { return }
     let N = B * T, C = config.modelDim, NH = config.heads, HS = config.headDim
     let shape = attnIn.shape(batch: B, positions: T, config: config)
-    var sum = wantsAttnIn ? Tensor(shape: shape) : nil
-    var dln = [Float](repeating: 0, count: N * C)    // [N,C] ∂/∂ln1 output through one head's part
-    var dinput = [Float](repeating: 0, count: N * C) // [N,C] ∂/∂ln1 input through it
-    for (p, point) in parts.enumerated() {
-      let site = HookSite.block(l, point)
-      let wantsPart = wanted.contains(site)
-      guard wantsPart || wantsAttnIn else { continue }
-      var out = wantsPart ? Tensor(shape: shape) : nil  // [B,T,NH,C]
-      for h in 0..<NH {
-        let column = p * C + h * HS
-        dln.withUnsafeMutableBufferPointer { d in
-          dinput.withUnsafeMutableBufferPointer { x in
-            BLAS.matmul(dqkv + column, lda: 3 * C, qkvWeight + column, transposeB: true, ldb: 3 * C,
-                        into: d.baseAddress!, m: N, n: C, k: HS)
-            x.update(repeating: 0)
-            layerNormBackward(dinp: x.baseAddress!, dweight: nil, dbias: nil, dout: d.baseAddress!, input: residual,
-                              weight: ln1Weight, mean: mean, scale: scale, N: N, C: C)
-          }
-        }
-        for n in 0..<N {
-          let offset = (n * NH + h) * C
-          for i in 0..<C {
-            out?.values[offset + i] = dinput[n * C + i]
-            sum?.values[offset + i] += dinput[n * C + i]
+    var dln = [Float](repeating: 0, count: N * C)  // [N,C] ∂/∂ln1 output through head h's parts
+    /// [B,T,NH,C]: for each head, ln1's backward of Σ over `parts` (0 q, 1 k, 2 v) of the head's
+    /// slice of dqkv times its slice of W (ln1's backward is linear in its output gradient).
+    func gradient(through parts: [Int]) -> Tensor {
+      var out = Tensor(shape: shape)
+      dln.withUnsafeMutableBufferPointer { d in
+        out.values.withUnsafeMutableBufferPointer { o in
+          var x = [Float](repeating: 0, count: N * C)  // [N,C]
+          for h in 0..<NH {
+            for (i, p) in parts.enumerated() {
+              let column = p * C + h * HS
+              BLAS.matmul(dqkv + column, lda: 3 * C, qkvWeight + column, transposeB: true, ldb: 3 * C,
+                          into: d.baseAddress!, m: N, n: C, k: HS, beta: i == 0 ? 0 : 1)
+            }
+            x.withUnsafeMutableBufferPointer { x in
+              x.update(repeating: 0)
+              layerNormBackward(dinp: x.baseAddress!, dweight: nil, dbias: nil, dout: d.baseAddress!, input: residual,
+                                weight: ln1Weight, mean: mean, scale: scale, N: N, C: C)
+              for n in 0..<N { (o.baseAddress! + (n * NH + h) * C).update(from: x.baseAddress! + n * C, count: C) }
+            }
           }
         }
       }
-      if let out { cache[site] = out }
+      return out
     }
-    if let sum { cache[attnIn] = sum }
+    for (p, point) in parts.enumerated() where wanted.contains(.block(l, point)) {
+      cache[.block(l, point)] = gradient(through: [p])
+    }
+    if wantsAttnIn { cache[attnIn] = gradient(through: [0, 1, 2]) }
   }
 
   /// `blocks.{l}.hook_mlp_in` [B,T,C]: ∂value/∂(the copy of resid_mid that only ln2 reads), ln2's
