@@ -70,6 +70,12 @@ final class CircuitReferenceTests: XCTestCase {
     return full.keeping(edges)
   }
 
+  /// GPT-2 small split into q/k/v: ACDC counts 32,923 edges (papers.md section 6), its 32,491
+  /// residual-stream edges plus one q/k/v input -> q/k/v edge per head input (3 x 144).
+  func testGPT2SmallSplitGraphHasACDCsEdgeCount() {
+    XCTAssertEqual(CircuitGraph.full(layers: 12, heads: 12, splitQKV: true).edges.count + 3 * 144, 32_923)
+  }
+
   func testEdgeCountsMatchTheReferenceGraph() throws {
     for split in [false, true] {
       XCTAssertEqual(CircuitGraph.full(layers: subject.layers, heads: subject.heads, splitQKV: split).edges.count,
