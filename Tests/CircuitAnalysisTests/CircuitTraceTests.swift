@@ -67,6 +67,11 @@ final class CircuitTraceTests: XCTestCase {
     settings.steps = 0
     settings.method = .eapIG
     XCTAssertThrowsError(try CircuitTrace.run(subject: subject, batch: batch, reference: reference, settings: settings))
+    settings = CircuitTrace.Settings()
+    settings.metric = MetricChoice(.klDivergence)
+    XCTAssertThrowsError(try CircuitTrace.run(subject: subject, batch: batch, reference: reference, settings: settings)) {
+      XCTAssertTrue("\($0)".contains("gradient 0"), "\($0)")
+    }
     // A reference without the batch's template and length names the prompt.
     let other = try! AblationReference(tokens: [[0, 1, 2]], templates: ["a"], name: "short reference")
     XCTAssertThrowsError(try CircuitEvaluator(subject: subject, batch: batch, reference: other).metric(of: CircuitGraph.full(layers: 2, heads: 4).keeping([]))) {

@@ -28,6 +28,9 @@ public enum CircuitTrace {
       }
       if let keep, keep < 0 { throw AnalysisError.invalidArgument("keep must be a number of edges >= 0, got \(keep)") }
       if steps < 1 { throw AnalysisError.invalidArgument("EAP-IG needs at least 1 interpolation step, got \(steps)") }
+      if method == .eap && metric.kind == .klDivergence {
+        throw AnalysisError.invalidArgument("EAP takes the gradient on the clean run, where KL divergence to the clean run is at its minimum (gradient 0): use method=eap-ig or another metric")
+      }
     }
   }
 
