@@ -23,6 +23,9 @@ struct Trace: ParsableCommand {
   @Option(name: .long, help: "Keep only edges with |score| >= this value.")
   var threshold: Double?
 
+  @Option(name: .long, help: "Keep the fewest top edges whose faithfulness reaches this value in (0, 1] (binary search; instead of --keep/--threshold).")
+  var target: Double?
+
   @Flag(name: .long, help: "Split each head into its q, k and v inputs (ACDC's graph).")
   var split = false
 
@@ -36,13 +39,14 @@ struct Trace: ParsableCommand {
   func validate() throws {
     if let threshold, threshold < 0 { throw ValidationError("--threshold is compared with |score|: give a value >= 0, got \(threshold)") }
     if let keep, keep < 0 { throw ValidationError("--keep must be a number of edges >= 0, got \(keep)") }
+    if let target, !(target > 0 && target <= 1) { throw ValidationError("--target must be in (0, 1], got \(target)") }
     if steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
   }
 
   func run() throws {
     try reportingErrors {
       let trace = try ParsedLine.building("trace", [datasetOptions.dataset], orderedOptions: [("method", method)] + datasetOptions.options(defaultCount: 32) + [
-        ("keep", keep.map(String.init)), ("threshold", threshold.map { String($0) }), ("split", yes(split)), ("steps", String(steps)),
+        ("keep", keep.map(String.init)), ("threshold", threshold.map { String($0) }), ("target", target.map { String($0) }), ("split", yes(split)), ("steps", String(steps)),
       ])
       try FrontEnd.run(try modelOptions.lines() + metricOptions.lines() + [trace], output: output)
     }

@@ -51,6 +51,27 @@ final class CircuitTraceTests: XCTestCase {
     XCTAssertEqual(Set(try CircuitGraph(json: byThreshold.graph!).edges.map(\.key)), Set(expected.map(\.key)))
   }
 
+  /// target=0.8: the kept top-n reaches 0.8, the top n-1 does not (as the evaluator measures
+  /// them), and the search is recorded.
+  func testTargetKeepsTheFewestTopEdgesReachingIt() throws {
+    var settings = CircuitTrace.Settings()
+    settings.target = 0.8
+    let result = try CircuitTrace.run(subject: subject, batch: batch, reference: reference, settings: settings)
+    let kept = try CircuitGraph(json: try XCTUnwrap(result.graph))
+    let n = kept.edges.count
+    XCTAssertGreaterThanOrEqual(try XCTUnwrap(result.values.cells.first?.number), 0.8)
+    let ranked = try EdgeAttribution.scores(subject: subject, batch: batch, method: .eap).edges.sorted { abs($0.score!) > abs($1.score!) }
+    XCTAssertEqual(Set(kept.edges.map(\.key)), Set(ranked.prefix(n).map(\.key)))
+    XCTAssertGreaterThan(n, 0)
+    let evaluator = try CircuitEvaluator(subject: subject, batch: batch, reference: reference)
+    let full = CircuitGraph.full(layers: 2, heads: 4)
+    XCTAssertLessThan(try XCTUnwrap(try evaluator.faithfulness(of: full.keeping(Array(ranked.prefix(n - 1)))).value), 0.8)
+    XCTAssertEqual(result.params["keep_rule"]?["target"], .number(0.8))
+    XCTAssertNotNil(result.params["keep_rule"]?["evaluated"]?.arrayValue?.first)
+    settings.keep = 3
+    XCTAssertThrowsError(try CircuitTrace.run(subject: subject, batch: batch, reference: reference, settings: settings))
+  }
+
   func testDefaultKeepsATenthOfTheEdges() throws {
     let result = try CircuitTrace.run(subject: subject, batch: batch, reference: reference, settings: CircuitTrace.Settings())
     let total = CircuitGraph.full(layers: 2, heads: 4).edges.count

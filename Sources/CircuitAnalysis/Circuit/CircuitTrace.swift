@@ -15,6 +15,9 @@ public enum CircuitTrace {
     public var keep: Int?
     /// Keep only edges with |score| >= threshold (applied before `keep`).
     public var threshold: Double?
+    /// Keep the smallest top-n reaching this faithfulness (`FaithfulnessTarget`; instead of
+    /// `keep` and `threshold`).
+    public var target: Double?
     public var metric: MetricChoice = .logitDifference
 
     public init() {}
@@ -28,6 +31,10 @@ public enum CircuitTrace {
       }
       if let keep, keep < 0 { throw AnalysisError.invalidArgument("keep must be a number of edges >= 0, got \(keep)") }
       if steps < 1 { throw AnalysisError.invalidArgument("EAP-IG needs at least 1 interpolation step, got \(steps)") }
+      if let target {
+        guard target > 0, target <= 1 else { throw AnalysisError.invalidArgument("the faithfulness target must be in (0, 1], got \(target)") }
+        guard keep == nil, threshold == nil else { throw AnalysisError.invalidArgument("give a faithfulness target or keep/threshold, not both") }
+      }
       if method == .eap && metric.kind == .klDivergence {
         throw AnalysisError.invalidArgument("EAP takes the gradient on the clean run, where KL divergence to the clean run is at its minimum (gradient 0): use method=eap-ig or another metric")
       }
@@ -38,7 +45,8 @@ public enum CircuitTrace {
   /// `graph` = the kept circuit (nodes, and edges with their scores); `params` = the method, its
   /// settings, the keep rule, the faithfulness with its three metrics and normalisation, and the
   /// ablation's reference distribution. `progress` counts backward passes, then the blocks of
-  /// the three evaluations; cancelling throws `AnalysisError.cancelled`.
+  /// the evaluations (three, or those of the target's search); cancelling throws
+  /// `AnalysisError.cancelled`.
   public static func run(
     subject: AnalysisSubject, batch: PromptPairBatch, reference: AblationReference, settings: Settings,
     progress: AnalysisProgress = .none
@@ -46,13 +54,29 @@ public enum CircuitTrace {
     try settings.validate()
     let started = Date()
     let blocks = batch.blocks.count
-    progress.start(total: blocks * EdgeAttribution.passes(settings.method, steps: settings.steps) + 3 * blocks)
+    let edgeCount = CircuitGraph.allEdges(layers: subject.layers, heads: subject.heads, splitQKV: settings.splitQKV).count
+    let evaluations = settings.target == nil ? 3 : 2 + FaithfulnessTarget.maximumEvaluations(edges: edgeCount)
+    let total = blocks * EdgeAttribution.passes(settings.method, steps: settings.steps) + evaluations * blocks
+    progress.start(total: total)
     let evaluator = try CircuitEvaluator(subject: subject, batch: batch, reference: reference, metric: settings.metric)
     let scored = try EdgeAttribution.scores(subject: subject, batch: batch, method: settings.method, steps: settings.steps,
                                             splitQKV: settings.splitQKV, metric: settings.metric, progress: progress)
-    let (kept, keepRule) = keptEdges(scored.edges, settings: settings)
+    var (kept, keepRule) = keptEdges(scored.edges, settings: settings)
+    let faithfulness: CircuitFaithfulness
+    if let target = settings.target {
+      let found = try FaithfulnessTarget.search(target, ranked: kept, graph: scored, evaluator: evaluator, progress: progress)
+      kept = Array(kept.prefix(found.n))
+      faithfulness = found.faithfulness
+      keepRule = [
+        "rank": "|score|, largest first", "target": .number(target), "keep": .integer(found.n),
+        "search": "binary search over n for the smallest top-n with faithfulness >= target, assuming faithfulness grows with n",
+        "evaluated": .array(found.evaluated.map { [.integer($0.0), .number($0.1)] }),
+      ]
+      progress.advance(by: total - progress.completed)  // the search may stop early
+    } else {
+      faithfulness = try evaluator.faithfulness(of: scored.keeping(kept), progress: progress)
+    }
     let circuit = scored.keeping(kept)
-    let faithfulness = try evaluator.faithfulness(of: circuit, progress: progress)
     guard let value = faithfulness.value else {
       throw AnalysisError.invalidArgument("faithfulness is undefined: the full model and the empty circuit both give \(settings.metric.kind.rawValue) = \(faithfulness.full)")
     }
@@ -86,6 +110,7 @@ public enum CircuitTrace {
       return a != b ? a > b : $0.offset < $1.offset
     }.map(\.element)
     var kept = ranked
+    if settings.target != nil { return (ranked, .null) }
     if let threshold = settings.threshold { kept = kept.filter { abs($0.score ?? 0) >= threshold } }
     let limit = settings.keep ?? (settings.threshold == nil ? Int((Settings.defaultKeepFraction * Double(edges.count)).rounded(.up)) : nil)
     if let limit { kept = Array(kept.prefix(limit)) }

@@ -60,10 +60,10 @@ public enum CommandCatalog {
       options: ["count", "restarts", "steps", "lr", "lambda", "seed"], positionals: 1...1,
       examples: ["chg ioi count=32 restarts=4", "chg successor steps=200 lambda=0.05 seed=1"]),
     CommandSpec(
-      name: "trace", group: "analysis", summary: "Trace a circuit on a dataset's prompts by edge attribution patching (eap; eap-ig averages the gradients over steps=M interpolations of the input embeddings): every edge of the graph scored, the edges with the largest |score| kept (keep=N, threshold=X; default the top 10%), and the circuit's faithfulness with every other edge mean-ablated over the corrupted prompts; ignores the active interventions.",
-      usage: "trace DATASET [method=\(EdgeAttribution.Method.allCases.map(\.rawValue).joined(separator: "|"))] [count=N] [seed=S] [order=abba|baba|mixed] [corruption=abc|swap] [keep=N] [threshold=X] [split=yes] [steps=M]",
-      options: ["method", "count", "seed", "order", "corruption", "keep", "threshold", "split", "steps"], positionals: 1...1,
-      examples: ["trace ioi method=eap count=32 keep=40", "trace ioi method=eap-ig steps=5 split=yes threshold=0.05"]),
+      name: "trace", group: "analysis", summary: "Trace a circuit on a dataset's prompts by edge attribution patching (eap; eap-ig averages the gradients over steps=M interpolations of the input embeddings): every edge of the graph scored, the edges with the largest |score| kept (keep=N, threshold=X, or the fewest reaching faithfulness target=F; default the top 10%), and the circuit's faithfulness with every other edge mean-ablated over the corrupted prompts; ignores the active interventions.",
+      usage: "trace DATASET [method=\(EdgeAttribution.Method.allCases.map(\.rawValue).joined(separator: "|"))] [count=N] [seed=S] [order=abba|baba|mixed] [corruption=abc|swap] [keep=N] [threshold=X] [target=F] [split=yes] [steps=M]",
+      options: ["method", "count", "seed", "order", "corruption", "keep", "threshold", "target", "split", "steps"], positionals: 1...1,
+      examples: ["trace ioi method=eap count=32 keep=40", "trace ioi method=eap-ig steps=5 split=yes threshold=0.05", "trace ioi target=0.8"]),
     CommandSpec(
       name: "unablate", group: "interventions", summary: "Remove heads from the active interventions (all: every one).",
       usage: "unablate HEADS|all", positionals: 1...1, examples: ["unablate 2.1", "unablate all"]),

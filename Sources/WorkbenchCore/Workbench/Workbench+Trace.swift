@@ -19,6 +19,12 @@ extension Workbench {
       guard value >= 0 else { throw threshold.error("the threshold is compared with |score|: give a value >= 0, got \(threshold.text)") }
       settings.threshold = value
     }
+    if let target = a.option("target") {
+      let value = try a.reading { try target.float() }
+      guard value > 0, value <= 1 else { throw target.error("the faithfulness target must be in (0, 1], got \(target.text)") }
+      guard settings.keep == nil, settings.threshold == nil else { throw target.error("give target= or keep=/threshold=, not both") }
+      settings.target = value
+    }
     settings.metric = metric
     let dataset = try namedDataset(a, name: a.positional(0)!, defaultCount: 32)
     let batch = try dataset.batch(tokenText: m.subject.tokenText)

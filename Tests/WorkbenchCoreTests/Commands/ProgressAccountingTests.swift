@@ -18,7 +18,7 @@ final class ProgressAccountingTests: XCTestCase {
     _ = try runScript("model default\n", on: workbench)
     for line in ["relevance ioi count=20", "relevance ioi method=ablation count=20", "relevance ioi method=patching count=20",
                  "ablate each dataset=ioi count=20 mode=mean", "chg ioi count=4 steps=3",
-                 "trace ioi count=20", "trace ioi method=eap-ig steps=3 count=12"] {
+                 "trace ioi count=20", "trace ioi method=eap-ig steps=3 count=12", "trace ioi count=12 target=0.8"] {
       let recorder = Recorder()
       let progress = AnalysisProgress { recorder.record($0, $1) }
       _ = try workbench.execute(line: line, progress: progress)

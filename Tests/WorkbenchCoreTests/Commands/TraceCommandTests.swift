@@ -61,6 +61,8 @@ final class TraceCommandTests: XCTestCase {
       ("trace ioi threshold=big", "not a number"),
       ("trace ioi keep=-1", "out of range"),
       ("trace ioi steps=0", "out of range"),
+      ("trace ioi target=1.5", "(0, 1]"),
+      ("trace ioi target=0.8 keep=3", "not both"),
       ("trace ioi split=maybe", "not a boolean"),
       ("trace nonsense", "nonsense"),
       ("trace \(empty.path)", "no prompt pairs"),
