@@ -12,20 +12,7 @@ struct Relevance: ParsableCommand {
 
   @OptionGroup var modelOptions: ModelOptions
 
-  @Option(name: .long, help: "ioi, successor, induction, or a JSONL file of {\"clean\", \"corrupted\", \"answer\", \"wrong\"} lines.")
-  var dataset: String
-
-  @Option(name: .long, help: "Prompts to generate (built-in datasets).")
-  var count: Int = 100
-
-  @Option(name: .long, help: "Seed of the built-in datasets.")
-  var seed: UInt64 = 0
-
-  @Option(name: .customLong("ioi-order"), help: "IOI name order: abba, baba or mixed.")
-  var ioiOrder: String = "mixed"
-
-  @Option(name: .customLong("ioi-corruption"), help: "IOI corrupted prompts: abc (three fresh names) or swap (IO and S exchanged).")
-  var ioiCorruption: String = "abc"
+  @OptionGroup var datasetOptions: DatasetOptions
 
   @Option(name: .long, help: "gradient (default), ablation, patching or atp.")
   var method: String = "gradient"
@@ -46,15 +33,10 @@ struct Relevance: ParsableCommand {
 
   @OptionGroup var output: ResultOutput
 
-  func validate() throws {
-    if count < 1 { throw ValidationError("--count must be at least 1, got \(count)") }
-  }
-
   func run() throws {
     try reportingErrors {
-      let relevance = try ParsedLine.building("relevance", [dataset], options: [
-        "method": method, "count": String(count), "seed": String(seed), "order": ioiOrder, "corruption": ioiCorruption,
-        "clipping": clipping, "weakening": yes(orderedWeakening), "prompts": yes(perPrompt), "shard": shard,
+      let relevance = try ParsedLine.building("relevance", [datasetOptions.dataset], orderedOptions: [("method", method)] + datasetOptions.options(defaultCount: 100) + [
+        ("clipping", clipping), ("weakening", yes(orderedWeakening)), ("prompts", yes(perPrompt)), ("shard", shard),
       ])
       try FrontEnd.run(try modelOptions.lines() + metricOptions.lines() + [relevance], output: output)
     }

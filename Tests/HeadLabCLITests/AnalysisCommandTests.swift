@@ -96,6 +96,20 @@ final class AnalysisCommandTests: XCTestCase {
     try assertOneLineError(["detect", "--detector", "inductoin"], naming: "unknown detector 'inductoin'")
   }
 
+  /// `headlab trace`: the JSON result carries the kept circuit; the table prints; bad input is refused.
+  func testTracePrintsACircuitAndRefusesBadInput() throws {
+    let r = try result(["trace", "--dataset", "ioi", "--count", "8", "--method", "eap", "--keep", "10"])
+    XCTAssertEqual(r.kind, "trace.eap")
+    XCTAssertEqual(try CircuitGraph(json: try XCTUnwrap(r.graph)).edges.count, 10)
+    let table = try headlab(["trace", "--dataset", "ioi", "--count", "4", "--method", "eap-ig", "--steps", "2", "--split"])
+    XCTAssertEqual(table.status, 0, table.stderr)
+    XCTAssertTrue(table.stdout.contains("trace.eap-ig"), table.stdout)
+    let negative = try headlab(["trace", "--dataset", "ioi", "--threshold", "-1"])
+    XCTAssertNotEqual(negative.status, 0)
+    XCTAssertTrue(negative.stderr.contains("--threshold"), negative.stderr)
+    try assertOneLineError(["trace", "--dataset", "ioi", "--method", "acdcc"], naming: "acdcc")
+  }
+
   func testBadAnalysisInput() throws {
     try assertOneLineError(["patch", "--clean", clean, "--corrupted", corrupted, "--answer", " Maryxyz", "--wrong", " John", "--sweep", "resid_pre"], naming: "is not a single token")
     try assertOneLineError(["patch", "--clean", clean, "--corrupted", "When Mary went to the store", "--answer", " Mary", "--wrong", " John", "--sweep", "resid_pre"], naming: "align token by token")

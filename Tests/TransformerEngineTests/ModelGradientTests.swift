@@ -47,7 +47,9 @@ final class ModelGradientTests: XCTestCase {
     let sites: [HookSite] = [.block(0, .residPre), .block(0, .ln1Normalized), .block(0, .q), .block(1, .k), .block(1, .v),
                              .block(0, .attnScores), .block(1, .pattern), .block(0, .z), .block(1, .result),
                              .block(0, .mlpPre), .block(1, .mlpPost), .block(1, .residMid), .block(0, .ln2Scale),
-                             HookSite(.finalNormalized), HookSite(.finalScale), HookSite(.embed)]
+                             HookSite(.finalNormalized), HookSite(.finalScale), HookSite(.embed),
+                             // Per-head inputs and hook_mlp_in: recorded from an unhooked pass, nudged through the per-head path.
+                             .block(0, .qInput), .block(1, .kInput), .block(1, .vInput), .block(1, .attnIn), .block(0, .mlpIn), .block(1, .mlpIn)]
     let result = try model.gradients(tokens, logits: .all, sites: Set(sites), objective: Objectives.crossEntropy(targets: targets))
     var generator = SplitMix64(seed: 5)
     for site in sites {

@@ -53,6 +53,7 @@ final class WorkbenchTests: XCTestCase {
       ioi 8
       chg successor negative=ioi count=4 steps=2
       successor count=8 shuffles=2
+      trace ioi count=4 keep=6
       relevance induction method=ablation count=3
       select 2.0 token=3 source=1
       view grid=detect.induction values=yes diff=yes focus=attention

@@ -48,16 +48,12 @@ public enum CircuitText {
     return lines
   }
 
-  /// The whole circuit: a summary line, the layers, then every node's evidence.
-  public static func render(_ graph: CircuitGraph, classes: [HeadIndex: String] = [:]) -> [String] {
+  /// A summary line and the kept nodes layer by layer.
+  public static func overview(_ graph: CircuitGraph, classes: [HeadIndex: String] = [:]) -> [String] {
     let total = CircuitGraph.allEdges(layers: graph.layers, heads: graph.heads, splitQKV: graph.splitQKV).count
-    var lines = ["circuit (\(graph.method)): \(graph.edges.count) of \(total) edges, \(graph.keptHeads.count) of \(graph.layers * graph.heads) heads"]
+    var lines = ["circuit (\(graph.method)\(graph.splitQKV ? ", q/k/v split" : "")): \(graph.edges.count) of \(total) edges, \(graph.keptHeads.count) of \(graph.layers * graph.heads) heads"]
     for (label, nodes) in layers(graph, classes: classes) {
       lines.append(label.padding(toLength: 9, withPad: " ", startingAt: 0) + nodes.map { Self.label($0, classes: classes) }.joined(separator: "  "))
-    }
-    for node in graph.nodes where node != .embed {
-      lines.append("")
-      lines += evidence(of: node, in: graph, classes: classes)
     }
     return lines
   }

@@ -29,12 +29,25 @@ public enum ResultText {
         lines += table(corner: "\(rowAxis.name)\\\(colAxis.name)", rowLabels: rowAxis.labels, columnLabels: colAxis.labels, cells: cells)
       }
     }
-    if let graph = try? result.circuitGraph() {
-      lines.append("")
-      lines += CircuitText.render(graph, classes: result.headClasses)
-    }
+    if let graph = result.graph.flatMap({ try? CircuitGraph(json: $0) }) { lines += circuitLines(graph, result) }
     if !result.complete { lines.append("(incomplete: cancelled; · marks cells not computed)") }
     return lines.joined(separator: "\n")
+  }
+
+  /// A traced circuit: its faithfulness with the three metrics, and its edges by |score|.
+  static func circuitLines(_ graph: CircuitGraph, _ result: AnalysisResult) -> [String] {
+    var lines: [String] = []
+    if let f = result.params["faithfulness"], let circuit = f["metric_circuit"]?.doubleValue,
+       let full = f["metric_full"]?.doubleValue, let empty = f["metric_empty"]?.doubleValue {
+      lines.append(String(format: "faithfulness = (M(circuit) - M(empty)) / (M(full) - M(empty)) = (%.4g - %.4g) / (%.4g - %.4g)", circuit, empty, full, empty))
+    }
+    lines += CircuitText.overview(graph, classes: result.headClasses)
+    let ranked = graph.edges.sorted { abs($0.score ?? 0) > abs($1.score ?? 0) }
+    let width = ranked.map(\.sender.name.count).max() ?? 0
+    for edge in ranked {
+      lines.append("  \(edge.sender.name.padding(toLength: width, withPad: " ", startingAt: 0)) -> \(edge.receiver.name)  \(edge.score.map { String(format: "%+.4g", $0) } ?? "·")")
+    }
+    return lines
   }
 
   static func header(_ r: AnalysisResult) -> String {

@@ -21,10 +21,11 @@ public typealias Objective = (Tensor) throws -> (value: Float, gradient: Tensor)
 extension TransformerModel {
   /// Runs forward then backward. Parameter gradients are *added* into `parameterGradients`
   /// (zero it first) when given. Hooks active during the forward pass are treated as the identity
-  /// by the backward pass (gradients pass through a replaced activation unchanged). Gradients are
-  /// not computed at the per-head attention inputs nor at `hook_mlp_in`, and hooking a per-head
-  /// attention input during `gradients` is refused (ln1 then runs per head, which the backward
-  /// pass does not undo).
+  /// by the backward pass (gradients pass through a replaced activation unchanged). Gradients at
+  /// the per-head attention inputs (`hook_attn_in`, `hook_q_input`, `hook_k_input`,
+  /// `hook_v_input`) and at `hook_mlp_in` are those of the per-head copies TransformerLens makes
+  /// (see `GradientRecorder.recordPerHeadInputs`), but hooking a per-head attention input during
+  /// `gradients` is refused (ln1 then runs per head, which the backward pass does not undo).
   public func gradients(
     _ tokens: [[Int]], logits selection: LogitPositions = .last, sites: Set<HookSite> = [],
     parameterGradients: ParameterStore? = nil, objective: Objective
@@ -48,9 +49,6 @@ extension TransformerModel {
     _ start: PassStart, lengths: [Int]?, logits selection: LogitPositions, sites: Set<HookSite>,
     parameterGradients: ParameterStore?, objective: Objective
   ) throws -> GradientResult {
-    if let site = sites.sorted().first(where: { $0.point.isAttentionInput || $0.point == .mlpIn }) {
-      throw EngineError.unsupportedHooks("gradients at \(site.name) are not computed")
-    }
     let (logits, ws, positions) = try forward(start, lengths: lengths, logits: selection, keepsAllLayers: true)
     if let l = ws.attentionInputHooked.firstIndex(of: true) {
       throw EngineError.unsupportedHooks("gradients through per-head attention inputs (hooked at layer \(l)) are not computed")
@@ -131,6 +129,7 @@ extension TransformerModel {
                      dout: dmlpPre, input: a.ln2Out, weight: w(.mlpInWeight), N: N, IC: C, OC: M)
       recorder.recordTimesWeight(.block(l, .ln2Normalized), dln, w(.ln2Weight))
       let ln2Input = ws.mlpInHooked[l] ? a.mlpIn : a.residMid
+      recorder.recordMLPInput(layer: l, dout: dln, input: ln2Input, weight: w(.ln2Weight), mean: a.ln2Mean, scale: a.ln2Scale)
       layerNormBackward(dinp: dresid, dweight: dw(.ln2Weight), dbias: dw(.ln2Bias), dout: dln, input: ln2Input,
                         weight: w(.ln2Weight), mean: a.ln2Mean, scale: a.ln2Scale, N: N, C: C, dscale: dscale)
       recorder.record(.block(l, .ln2Scale), dscale)
@@ -162,6 +161,8 @@ extension TransformerModel {
       recorder.recordRows(.block(l, .q), dqkv, rowLength: C, stride: 3 * C)
       recorder.recordRows(.block(l, .k), dqkv + C, rowLength: C, stride: 3 * C)
       recorder.recordRows(.block(l, .v), dqkv + 2 * C, rowLength: C, stride: 3 * C)
+      recorder.recordPerHeadInputs(layer: l, dqkv: dqkv, qkvWeight: w(.qkvWeight), ln1Weight: w(.ln1Weight),
+                                   residual: ws.resid[l], mean: a.ln1Mean, scale: a.ln1Scale)
       dln.update(repeating: 0, count: N * C)
       linearBackward(dinp: dln, dweight: dw(.qkvWeight), dbias: dw(.qkvBias),
                      dout: dqkv, input: a.ln1Out, weight: w(.qkvWeight), N: N, IC: C, OC: 3 * C)

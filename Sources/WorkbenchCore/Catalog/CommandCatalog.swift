@@ -72,6 +72,11 @@ public enum CommandCatalog {
       name: "ioi", group: "analysis", summary: "The IOI circuit report (Wang et al. 2023): heads classified as name movers, negative and backup name movers, S-inhibition, induction, duplicate-token and previous-token heads from DLA, attention, path patching and copy scores, with the circuit's faithfulness, completeness and minimality.",
       usage: "ioi [COUNT] [SEED]", positionals: 0...2, examples: ["ioi", "ioi 128 1"]),
     CommandSpec(
+      name: "trace", group: "analysis", summary: "Trace a circuit on a dataset's prompts by edge attribution patching (eap; eap-ig averages the gradients over steps=M interpolations of the input embeddings): every edge of the graph scored, the edges with the largest |score| kept (keep=N, threshold=X, or the fewest reaching faithfulness target=F; default the top 10%); or by ACDC (method=acdc tau=T: edges pruned output first while the distance from the full model, KL with metric kl, else the negated metric or with absolute=yes its |change|, grows by less than tau); with the circuit's faithfulness, every other edge mean-ablated over the corrupted prompts; ignores the active interventions.",
+      usage: "trace DATASET [method=\((EdgeAttribution.Method.allCases.map(\.rawValue) + ["acdc"]).joined(separator: "|"))] [count=N] [seed=S] [order=abba|baba|mixed] [corruption=abc|swap] [keep=N] [threshold=X] [target=F] [split=yes] [steps=M] [tau=T] [absolute=yes]",
+      options: ["method", "count", "seed", "order", "corruption", "keep", "threshold", "target", "split", "steps", "tau", "absolute"], positionals: 1...1,
+      examples: ["trace ioi method=eap count=32 keep=40", "trace ioi method=eap-ig steps=5 split=yes threshold=0.05", "trace ioi target=0.8", "trace ioi method=acdc tau=0.05"]),
+    CommandSpec(
       name: "unablate", group: "interventions", summary: "Remove heads from the active interventions (all: every one).",
       usage: "unablate HEADS|all", positionals: 1...1, examples: ["unablate 2.1", "unablate all"]),
     CommandSpec(

@@ -4,6 +4,11 @@ extension ParsedLine {
   /// rendered canonically (quoted where they must be) and parsed back, so the line is exactly one
   /// a user could have typed.
   public static func building(_ name: String, _ positionals: [String] = [], options: KeyValuePairs<String, String?> = [:]) throws -> ParsedLine {
+    try building(name, positionals, orderedOptions: options.map { ($0.key, $0.value) })
+  }
+
+  /// The same with the options as an array of (key, value) pairs, in order.
+  public static func building(_ name: String, _ positionals: [String] = [], orderedOptions options: [(String, String?)]) throws -> ParsedLine {
     var words = [name] + positionals.map { CanonicalRendering.value($0) }
     for (key, value) in options {
       if let value { words.append("\(key)=\(CanonicalRendering.value(value, positional: false))") }

@@ -84,6 +84,7 @@ public final class Workbench {
     case "pathpatch": output = try pathPatch(arguments)
     case "ioi": output = try ioiReport(arguments)
     case "successor": output = try successorReport(arguments)
+    case "trace": output = try trace(arguments)
     case "export": output = try export(arguments)
     case "save": output = try save(arguments)
     case "help": output = try help(arguments)

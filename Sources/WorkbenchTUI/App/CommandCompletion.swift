@@ -41,7 +41,7 @@ public enum CommandCompletion {
     case "detect": return HeadDetector.allCases.map(\.rawValue)
     case "metric": return Metric.Kind.allCases.map(\.rawValue)
     case "help": return CommandCatalog.all.map(\.name)
-    case "relevance", "chg": return PromptDataset.builtInNames
+    case "relevance", "chg", "trace": return PromptDataset.builtInNames
     case "theme": return ["dark", "light", "mono"]
     case "ablate": return ["each"]
     default: return []

@@ -13,7 +13,7 @@ enum CircuitScreen {
     let order = selectable(graph)
     let selected = order.isEmpty ? nil : order[min(max(0, selection), order.count - 1)]
 
-    var header = CircuitText.render(graph, classes: classes)[0]
+    var header = CircuitText.overview(graph, classes: classes)[0]
     if result.axes.isEmpty, let value = result.values.numbers.first ?? nil { header += " · faithfulness \(String(format: "%.3f", value))" }
     grid.put(header, column: inner.column, row: inner.row, role: .title, limit: inner.width)
 

@@ -19,7 +19,9 @@ final class ProgressAccountingTests: XCTestCase {
     for line in ["relevance ioi count=20", "relevance ioi method=ablation count=20", "relevance ioi method=patching count=20",
                  "ablate each dataset=ioi count=20 mode=mean", "chg ioi count=4 steps=3",
                  "pathpatch ioi receivers=logits count=20", "pathpatch ioi receivers=3.0:q,3.1:v count=20", "ioi 8",
-                 "chg successor negative=ioi count=4 steps=3", "successor count=8 shuffles=2"] {
+                 "chg successor negative=ioi count=4 steps=3", "successor count=8 shuffles=2",
+
+                 "trace ioi count=20", "trace ioi method=eap-ig steps=3 count=12", "trace ioi count=12 target=0.8"] {
       let recorder = Recorder()
       let progress = AnalysisProgress { recorder.record($0, $1) }
       _ = try workbench.execute(line: line, progress: progress)
