@@ -92,7 +92,7 @@ final class WorkbenchTmuxTests: XCTestCase {
     let tmux = try start(columns: 110, rows: 50, in: folder)
     defer { tmux.kill() }
     try tmux.sendKeys("?")
-    let keys = ["o ", "g ", "d ", "↓ j", "→ l", "Enter", "a ", "u ", "e ", ":", "q "]
+    let keys = ["o ", "g ", "d ", "↓ j", "→ l", "Enter", "a ", "u ", "e ", "T ", "S-Tab", ":", "q "]
     // The whole frame: tmux may be read while the terminal is still receiving it.
     let help = try tmux.waitForScreen(timeout: 10, "the help screen with every walkthrough key") { screen in
       screen.contains("HeadLab workbench: keys") && keys.allSatisfy { screen.contains("  \($0)") }
@@ -136,6 +136,27 @@ final class WorkbenchTmuxTests: XCTestCase {
     let deadline = Date().addingTimeInterval(10)
     while !FileManager.default.fileExists(atPath: exported), Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
     XCTAssertTrue(FileManager.default.fileExists(atPath: exported), "export wrote \(exported)")
+    // 6. Trace the IOI circuit, then open it from the log as a graph and select a node.
+    try tmux.sendKeys("T")
+    let traced = try tmux.waitFor("trace.eap = ", timeout: 120)
+    XCTAssertTrue(traced.contains("trace.eap = 0.8191"), "the README's number: \(traced)")
+    try tmux.sendKeys("BTab")
+    try tmux.sendKeys("BTab")
+    try tmux.sendKeys("Enter")
+    let graph = try tmux.waitFor("circuit (eap): ")
+    XCTAssertTrue(graph.contains("layer 2  a2.0  a2.1  a2.2") && graph.contains("faithfulness 0.819"), graph)
+    // The logits are selected first; ↓ selects a node that also writes (the logits write nowhere).
+    try tmux.sendKeys("Down")
+    try tmux.waitFor("writes to (1):")
+    // 7. Export the circuit as DOT.
+    try tmux.sendKeys("e")
+    try tmux.waitFor(":export circuit.dot")
+    try tmux.sendKeys("Enter")
+    let dot = folder.appendingPathComponent("circuit.dot").path
+    let dotDeadline = Date().addingTimeInterval(10)
+    while !FileManager.default.fileExists(atPath: dot), Date() < dotDeadline { Thread.sleep(forTimeInterval: 0.02) }
+    let text = try String(contentsOfFile: dot, encoding: .utf8)
+    XCTAssertTrue(text.hasPrefix("digraph circuit {") && text.contains("\"<a2.1>\""), text)
     try tmux.sendKeys("q")
     try tmux.sendKeys("y")
     XCTAssertEqual(try Self.waitForExit(tmux), 0)

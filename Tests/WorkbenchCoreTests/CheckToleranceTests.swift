@@ -64,4 +64,24 @@ final class CheckToleranceTests: XCTestCase {
                                        .results([labels([0.5004, 0.1], kind: "test.continuous_label")]))
     XCTAssertEqual(strict.differences.count, 1, "without a registered threshold the same flip is a mismatch")
   }
+
+  /// A trajectory kind's values are not compared, its shape is; a circuit's edges are compared
+  /// whatever the kind's values.
+  func testTrajectoriesAndCircuits() {
+    let kind = "test.trajectory"
+    CheckTolerance.register(.trajectory, forKind: kind)
+    defer { CheckTolerance.unregister(kind: kind) }
+    XCTAssertEqual(ResultComparison.differences(stored: labels([0.1, 0.2], kind: kind), recomputed: labels([0.9, -3], kind: kind)), [])
+    XCTAssertFalse(ResultComparison.differences(stored: labels([0.1, 0.2], kind: kind), recomputed: labels([0.1, 0.2, 0.3], kind: kind)).isEmpty)
+
+    var stored = labels([0.9]), recomputed = labels([0.9])
+    let full = CircuitGraph.full(layers: 1, heads: 1)
+    stored.graph = full.keeping([CircuitEdge(.embed, .logits, score: 1), CircuitEdge(.mlp(layer: 0), .logits, score: 2)]).json
+    recomputed.graph = full.keeping([CircuitEdge(.embed, .logits, score: 1), CircuitEdge(.head(layer: 0, head: 0), .logits, score: 2)]).json
+    let lines = ResultComparison.differences(stored: stored, recomputed: recomputed)
+    XCTAssertEqual(lines.count, 1, "\(lines)")
+    XCTAssert(lines[0].contains("lost <m0>-><resid_post>") && lines[0].contains("gained <a0.0>-><resid_post>"), lines[0])
+    recomputed.graph = full.keeping([CircuitEdge(.embed, .logits, score: 1.5), CircuitEdge(.mlp(layer: 0), .logits, score: 2)]).json
+    XCTAssert(ResultComparison.differences(stored: stored, recomputed: recomputed).first?.contains("edge embed-><resid_post> score stored 1.0, recomputed 1.5") == true)
+  }
 }

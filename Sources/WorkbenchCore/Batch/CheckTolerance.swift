@@ -24,6 +24,14 @@ public struct CheckTolerance: Sendable, Equatable {
 
   public static let continuous = CheckTolerance(absolute: 1e-5, relative: 1e-5)
 
+  /// A trajectory (an optimiser's loss per step): its shape is checked, its values are not,
+  /// because rounding differences between BLAS kernel families grow chaotically over hundreds of
+  /// stochastic steps while the decisions the run ends in still agree.
+  public static let trajectory = CheckTolerance(absolute: .infinity, relative: 0)
+
+  /// Whether the kind's values are compared at all (false for `trajectory`).
+  public var comparesValues: Bool { absolute.isFinite }
+
   /// A discontinuous kind decided at `threshold`; values within `margin` of it are borderline.
   public static func decision(threshold: Double, margin: Double) -> CheckTolerance {
     CheckTolerance(absolute: margin, relative: 0, threshold: threshold)

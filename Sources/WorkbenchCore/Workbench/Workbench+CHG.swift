@@ -44,5 +44,9 @@ extension Workbench {
   /// Adam steps at lr 1.0 the gates saturate at machine-dependent values.
   static let registerDecisionRules: Void = {
     for kind in ["chg.gates", "chg.scores", "chg.contrastive.gates"] { CheckTolerance.register(.decision(threshold: 0.5, margin: 0.05), forKind: kind) }
+    // The loss curve is an optimisation trajectory: between OpenBLAS's SkylakeX and Prescott
+    // kernels it drifts 1e-4 apart within 200 steps and then up to 0.013 apart (0.032 against
+    // 0.019 at one G- step) while the labels agree, so only its shape is checked.
+    CheckTolerance.register(.trajectory, forKind: "chg.loss")
   }()
 }
