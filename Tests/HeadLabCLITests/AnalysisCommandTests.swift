@@ -110,6 +110,25 @@ final class AnalysisCommandTests: XCTestCase {
     try assertOneLineError(["trace", "--dataset", "ioi", "--method", "acdcc"], naming: "acdcc")
   }
 
+  /// ACDC from the command line, with the circuit written as DOT beside the JSON.
+  func testTraceByACDCWritesDOT() throws {
+    let folder = try HeadLabBinary.temporaryDirectory("headlab-trace-dot")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let dot = folder.appendingPathComponent("circuit.dot")
+    let r = try result(["trace", "--dataset", "ioi", "--count", "8", "--method", "acdc", "--tau", "0.5", "--metric", "kl", "--dot", dot.path])
+    XCTAssertEqual(r.kind, "trace.acdc")
+    let graph = try r.circuitGraph()
+    XCTAssertGreaterThan(graph.edges.count, 0)
+    let text = try String(contentsOf: dot, encoding: .utf8)
+    XCTAssertEqual(text, try CircuitDOT(result: r).text, "the DOT file is the result's circuit")
+    let missingTau = try headlab(["trace", "--dataset", "ioi", "--method", "acdc"])
+    XCTAssertNotEqual(missingTau.status, 0)
+    XCTAssertTrue(missingTau.stderr.contains("--tau"), missingTau.stderr)
+    let negative = try headlab(["trace", "--dataset", "ioi", "--method", "acdc", "--tau", "-0.1"])
+    XCTAssertNotEqual(negative.status, 0)
+    XCTAssertTrue(negative.stderr.contains("--tau"), negative.stderr)
+  }
+
   func testBadAnalysisInput() throws {
     try assertOneLineError(["patch", "--clean", clean, "--corrupted", corrupted, "--answer", " Maryxyz", "--wrong", " John", "--sweep", "resid_pre"], naming: "is not a single token")
     try assertOneLineError(["patch", "--clean", clean, "--corrupted", "When Mary went to the store", "--answer", " Mary", "--wrong", " John", "--sweep", "resid_pre"], naming: "align token by token")

@@ -61,15 +61,7 @@ final class EdgeAblationHooks: @unchecked Sendable {
 
   /// The hook sites of the receivers the plan changes.
   private var receiverSites: [HookSite] {
-    Set(plan.receivers.keys.map { receiver -> HookSite in
-      switch receiver {
-      case .head(let l, _): return .block(l, .attnIn)
-      case .headInput(let l, _, let input): return .block(l, input == .q ? .qInput : input == .k ? .kInput : .vInput)
-      case .mlp(let l): return .block(l, .mlpIn)
-      case .logits: return .block(L - 1, .residPost)
-      case .embed: preconditionFailure("the embedding receives nothing")
-      }
-    }).sorted()
+    Set(plan.receivers.keys.map { EdgeAttribution.inputSite(of: $0, layers: L) }).sorted()
   }
 
   /// Records sender `node`'s deviation, `output(i) − mean[i]` for i in 0..<N·C.
