@@ -110,6 +110,17 @@ final class AnalysisCommandTests: XCTestCase {
     try assertOneLineError(["trace", "--dataset", "ioi", "--method", "acdcc"], naming: "acdcc")
   }
 
+  /// Causal head gating from the command line is the catalog's `chg`: the same labels.
+  func testCHGFromTheCommandLine() throws {
+    let out = try headlab(["chg", "--dataset", "ioi", "--count", "8", "--restarts", "1", "--updates", "5", "--seed", "3", "--json"])
+    XCTAssertEqual(out.status, 0, out.stderr)
+    let results = try AnalysisResult.decodeList(Data(out.stdout.utf8))
+    XCTAssert(results.contains { $0.kind == "chg.labels" }, "\(results.map(\.kind))")
+    let bad = try headlab(["chg", "--dataset", "ioi", "--updates", "0"])
+    XCTAssertNotEqual(bad.status, 0)
+    XCTAssertTrue(bad.stderr.contains("--updates"), bad.stderr)
+  }
+
   /// ACDC from the command line, with the circuit written as DOT beside the JSON.
   func testTraceByACDCWritesDOT() throws {
     let folder = try HeadLabBinary.temporaryDirectory("headlab-trace-dot")
