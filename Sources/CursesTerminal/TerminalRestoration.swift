@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -62,7 +63,8 @@ enum TerminalRestoration {
   /// writes it out after the screen is gone.
   private static func holdStandardErrorOutput() {
     guard heldStandardError < 0 else { return }
-    var template = Array("/tmp/headlab-stderr-XXXXXX".utf8CString)
+    let directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    var template = Array((directory.hasSuffix("/") ? directory : directory + "/").appending("headlab-stderr-XXXXXX").utf8CString)
     let file = mkstemp(&template)
     guard file >= 0 else { return }
     unlink(&template)

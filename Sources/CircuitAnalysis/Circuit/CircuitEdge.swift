@@ -17,9 +17,7 @@ public struct CircuitEdge: Hashable, Comparable, Sendable {
 
   /// Edges sort by receiver, then sender, both in forward order: the order ACDC visits them in
   /// reverse, output first.
-  public static func < (a: CircuitEdge, b: CircuitEdge) -> Bool {
-    a.receiver != b.receiver ? a.receiver < b.receiver : a.sender < b.sender
-  }
+  public static func < (a: CircuitEdge, b: CircuitEdge) -> Bool { a.key < b.key }
 
   /// The edge without its score, to look it up.
   public var key: EdgeKey { EdgeKey(sender: sender, receiver: receiver) }
