@@ -57,7 +57,7 @@ struct BenchTrace: ParsableCommand {
       let c = subject.config
       let kind = EdgeAttribution.Method(rawValue: method)!
       var settings = CircuitTrace.Settings()
-      settings.method = kind
+      settings.method = CircuitTrace.Method(rawValue: method)!
       settings.steps = steps
       settings.splitQKV = split
       let edges = CircuitGraph.full(layers: c.layers, heads: c.heads, splitQKV: split).edges.count

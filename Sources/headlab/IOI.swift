@@ -16,6 +16,8 @@ struct IOI: ParsableCommand {
   @Option(name: .long, help: "Seed of the dataset and of the random subsets of the circuit checks.")
   var seed: UInt64 = 0
 
+  @OptionGroup var circuitExport: CircuitExportOptions
+
   @OptionGroup var output: ResultOutput
 
   func validate() throws {
@@ -25,7 +27,7 @@ struct IOI: ParsableCommand {
   func run() throws {
     try reportingErrors {
       let ioi = try ParsedLine.building("ioi", [String(count), String(seed)], options: [:])
-      try FrontEnd.run(try modelOptions.lines() + [ioi], output: output)
+      try FrontEnd.run(try modelOptions.lines() + [ioi] + circuitExport.lines(), output: output)
     }
   }
 }

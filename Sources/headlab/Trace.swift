@@ -7,14 +7,14 @@ import WorkbenchCore
 /// faithfulness (the catalog's `trace`).
 struct Trace: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Trace a circuit on a dataset by edge attribution patching (EAP or EAP-IG) or ACDC and report its faithfulness.",
-    discussion: "Every residual-stream edge sender -> receiver (embedding, heads, MLPs -> heads or their q/k/v inputs, MLPs, logits) gets score = sum over positions of (out_s(corrupted) - out_s(clean)) . dM/d(input of r), the gradient on the clean run (EAP-IG: averaged over --steps interpolations of the input embeddings from corrupted to clean), mean over prompts. The edges with the largest |score| are kept; faithfulness = (M(circuit) - M(empty)) / (M(full) - M(empty)), every edge outside the circuit carrying the sender's mean output over the corrupted prompts (per template and position). ACDC (--method acdc --tau T) prunes edges output first while the distance from the full model (KL with --metric kl, else the negated metric) grows by less than tau.")
+    abstract: "Trace a circuit on a dataset by edge attribution patching (EAP or EAP-IG), path patching or ACDC and report its faithfulness.",
+    discussion: "Every residual-stream edge sender -> receiver (embedding, heads, MLPs -> heads or their q/k/v inputs, MLPs, logits) gets score = sum over positions of (out_s(corrupted) - out_s(clean)) . dM/d(input of r), the gradient on the clean run (EAP-IG: averaged over --steps interpolations of the input embeddings from corrupted to clean), mean over prompts. Path patching (--method path) scores each head -> later head and head -> logits edge by M(patched) - M(clean) with the sender corrupted, every other head frozen (Wang et al. 2023), and keeps every embedding and MLP edge. The edges with the largest |score| are kept; faithfulness = (M(circuit) - M(empty)) / (M(full) - M(empty)), every edge outside the circuit carrying the sender's mean output over the corrupted prompts (per template and position). ACDC (--method acdc --tau T) prunes edges output first while the distance from the full model (KL with --metric kl, else the negated metric) grows by less than tau.")
 
   @OptionGroup var modelOptions: ModelOptions
 
   @OptionGroup var datasetOptions: DatasetOptions
 
-  @Option(name: .long, help: "Tracing method: \((EdgeAttribution.Method.allCases.map(\.rawValue) + ["acdc"]).joined(separator: ", ")).")
+  @Option(name: .long, help: "Tracing method: \((CircuitTrace.Method.allCases.map(\.rawValue) + ["acdc"]).joined(separator: ", ")).")
   var method: String = "eap"
 
   @Option(name: .long, help: "ACDC's threshold (with --method acdc).")
@@ -23,11 +23,7 @@ struct Trace: ParsableCommand {
   @Flag(name: .long, help: "ACDC: compare |change of the metric| with tau.")
   var absolute = false
 
-  @Option(name: .long, help: "Also write the circuit as Graphviz DOT to this file.")
-  var dot: String?
-
-  @Option(name: .long, help: "Also render the circuit as SVG to this file (needs Graphviz's dot).")
-  var svg: String?
+  @OptionGroup var circuitExport: CircuitExportOptions
 
   @Option(name: .long, help: "Keep at most this many edges, largest |score| first (default: the top 10% when no --threshold).")
   var keep: Int?
@@ -56,8 +52,6 @@ struct Trace: ParsableCommand {
     if let tau, tau < 0 { throw ValidationError("--tau must be >= 0, got \(tau)") }
     if method == "acdc", tau == nil { throw ValidationError("--method acdc needs its threshold --tau T (e.g. --tau 0.05)") }
     if method != "acdc", tau != nil || absolute { throw ValidationError("--tau and --absolute belong to --method acdc") }
-    if let dot, !dot.lowercased().hasSuffix(".dot") { throw ValidationError("--dot writes a .dot file, not '\(dot)'") }
-    if let svg, !svg.lowercased().hasSuffix(".svg") { throw ValidationError("--svg writes an .svg file, not '\(svg)'") }
   }
 
   func run() throws {
@@ -67,8 +61,7 @@ struct Trace: ParsableCommand {
         ("keep", keep.map(String.init)), ("threshold", threshold.map { String($0) }), ("target", target.map { String($0) }), ("split", yes(split)),
         ("steps", acdc ? nil : String(steps)), ("tau", tau.map { String($0) }), ("absolute", yes(absolute)),
       ])
-      let exports = try [dot, svg].compactMap { $0 }.map { try ParsedLine.building("export", [$0], orderedOptions: []) }
-      try FrontEnd.run(try modelOptions.lines() + metricOptions.lines() + [trace] + exports, output: output)
+      try FrontEnd.run(try modelOptions.lines() + metricOptions.lines() + [trace] + circuitExport.lines(), output: output)
     }
   }
 }

@@ -73,6 +73,52 @@ final class IOIReportTests: XCTestCase {
                   "and a class upstream of them: \(members)")
   }
 
+  /// `ioi.circuit` carries the circuit as a graph: every classified head a node, an edge wherever
+  /// Wang et al.'s circuit has one (name movers -> logits, S-inhibition -> name movers' queries,
+  /// induction and duplicate-token -> S-inhibition values, previous-token -> induction keys) from
+  /// an earlier layer, scored with the sender's path-patching evidence; its DOT names the classes.
+  func testCircuitGraphFollowsTheClasses() throws {
+    let results = try Self.report(count: 16, thresholds: Self.loose)
+    let report = try XCTUnwrap(results["ioi.report"]), circuit = try XCTUnwrap(results["ioi.circuit"])
+    let graph = try circuit.circuitGraph()
+    let columns = report.axes[1].labels
+    var classOf: [HeadIndex: String] = [:], evidence: [HeadIndex: [String: Double]] = [:]
+    for (r, label) in report.axes[0].labels.enumerated() {
+      let head = try HeadIndex(parsing: label)
+      for (c, name) in columns.enumerated() {
+        let cell = report.values.cells[r * columns.count + c]
+        if c == 0, case .token(let cls) = cell, cls != "-" { classOf[head] = cls }
+        if c > 0 { evidence[head, default: [:]][name] = cell.number }
+      }
+    }
+    XCTAssertFalse(classOf.isEmpty)
+    let heads = Set(graph.keptHeads)
+    XCTAssertEqual(heads, Set(classOf.keys), "the graph's heads are the classified heads")
+    let rules: [String: (receivers: Set<String>, input: String?, score: String)] = [
+      "name_mover": ([], nil, "path_logits"), "negative_name_mover": ([], nil, "path_logits"), "backup_name_mover": ([], nil, "path_logits"),
+      "s_inhibition": (["name_mover", "negative_name_mover", "backup_name_mover"], "q", "path_nm_q"),
+      "induction": (["s_inhibition"], "v", "path_sinh_v"), "duplicate_token": (["s_inhibition"], "v", "path_sinh_v"),
+      "previous_token": (["induction"], "k", "path_ind_k"),
+    ]
+    var expected: Set<String> = []
+    for (sender, cls) in classOf {
+      let rule = try XCTUnwrap(rules[cls])
+      guard let input = rule.input else { expected.insert("<a\(sender)> -> <resid_post>"); continue }
+      for (receiver, other) in classOf where rule.receivers.contains(other) && receiver.layer > sender.layer {
+        expected.insert("<a\(sender)> -> <a\(receiver)_\(input)>")
+      }
+    }
+    XCTAssertEqual(Set(graph.edges.map { "\($0.sender.name) -> \($0.receiver.name)" }), expected)
+    for edge in graph.edges {
+      let sender = try XCTUnwrap(edge.sender.headIndex.map { HeadIndex($0.layer, $0.head) })
+      XCTAssertEqual(edge.score, evidence[sender]?[rules[classOf[sender]!]!.score] ?? nil, "\(edge.key)")
+    }
+    let dot = try CircuitDOT(result: circuit).text
+    for (head, cls) in classOf { XCTAssertEqual(circuit.headClasses[head], cls.replacingOccurrences(of: "_", with: cls.hasSuffix("mover") ? " " : "-")) }
+    XCTAssertTrue(dot.contains("fillcolor=\"\(CircuitDOT.classColors["name mover"]!)\""), dot)
+    XCTAssertNoThrow(try circuit.validate())
+  }
+
   /// Checks every head's class against the rules and returns the classes' members.
   @discardableResult
   func checkClasses(_ t: IOIThresholds) throws -> [String: [String]] {

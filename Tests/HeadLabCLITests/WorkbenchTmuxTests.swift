@@ -143,8 +143,10 @@ final class WorkbenchTmuxTests: XCTestCase {
     try tmux.sendKeys("BTab")
     try tmux.sendKeys("BTab")
     try tmux.sendKeys("Enter")
-    let graph = try tmux.waitFor("circuit (eap): ")
-    XCTAssertTrue(graph.contains("layer 2  a2.0  a2.1  a2.2") && graph.contains("faithfulness 0.819"), graph)
+    // The whole frame: tmux may be read while the terminal is still receiving it.
+    try tmux.waitForScreen(timeout: 10, "the graph view with the README's circuit") { screen in
+      screen.contains("circuit (eap): ") && screen.contains("layer 2  a2.0  a2.1  a2.2") && screen.contains("faithfulness 0.819")
+    }
     // The logits are selected first; ↓ selects a node that also writes (the logits write nowhere).
     try tmux.sendKeys("Down")
     try tmux.waitFor("writes to (1):")

@@ -1,11 +1,23 @@
 import Foundation
 
-/// Circuit tracing by edge attribution (EAP / EAP-IG, `EdgeAttribution`): score every edge, keep
-/// the edges with the largest |score|, and measure the kept circuit's faithfulness with every
-/// other edge mean-ablated over the reference distribution (`CircuitEvaluator`).
+/// Circuit tracing by scored edges: score the edges by edge attribution (EAP / EAP-IG,
+/// `EdgeAttribution`) or by path patching (`PathPatchingEdges`), keep the edges with the largest
+/// |score| (and every edge the method leaves unscored), and measure the kept circuit's
+/// faithfulness with every other edge mean-ablated over the reference distribution
+/// (`CircuitEvaluator`).
 public enum CircuitTrace {
+  /// How edges are scored.
+  public enum Method: String, CaseIterable, Sendable {
+    case eap
+    case eapIG = "eap-ig"
+    /// Path patching (Wang et al. 2023) of every head -> later head and head -> logits edge.
+    case path
+
+    var edgeAttribution: EdgeAttribution.Method? { EdgeAttribution.Method(rawValue: rawValue) }
+  }
+
   public struct Settings: Sendable, Equatable {
-    public var method: EdgeAttribution.Method = .eap
+    public var method: Method = .eap
     /// EAP-IG's interpolation steps m (Hanna et al. 2024 use m ≈ 5).
     public var steps = 5
     /// Whether heads are split into their q, k and v inputs (ACDC's and EAP's graph).
@@ -56,15 +68,24 @@ public enum CircuitTrace {
     let blocks = batch.blocks.count
     let edgeCount = CircuitGraph.allEdges(layers: subject.layers, heads: subject.heads, splitQKV: settings.splitQKV).count
     let evaluations = settings.target == nil ? 3 : 2 + FaithfulnessTarget.maximumEvaluations(edges: edgeCount)
-    let total = blocks * EdgeAttribution.passes(settings.method, steps: settings.steps) + evaluations * blocks
+    let scoringPasses = settings.method.edgeAttribution.map { EdgeAttribution.passes($0, steps: settings.steps) }
+      ?? PathPatchingEdges.passes(layers: subject.layers, heads: subject.heads, splitQKV: settings.splitQKV)
+    let total = blocks * scoringPasses + evaluations * blocks
     progress.start(total: total)
     let evaluator = try CircuitEvaluator(subject: subject, batch: batch, reference: reference, metric: settings.metric)
-    let scored = try EdgeAttribution.scores(subject: subject, batch: batch, method: settings.method, steps: settings.steps,
-                                            splitQKV: settings.splitQKV, metric: settings.metric, progress: progress)
-    var (kept, keepRule) = keptEdges(scored.edges, settings: settings)
+    let scored: CircuitGraph
+    if let attribution = settings.method.edgeAttribution {
+      scored = try EdgeAttribution.scores(subject: subject, batch: batch, method: attribution, steps: settings.steps,
+                                          splitQKV: settings.splitQKV, metric: settings.metric, progress: progress)
+    } else {
+      scored = try PathPatchingEdges.scores(subject: subject, batch: batch, splitQKV: settings.splitQKV, metric: settings.metric, progress: progress)
+    }
+    let unscored = scored.edges.filter { $0.score == nil }
+    let completing = { (kept: [CircuitEdge]) in completed(kept, unscored: unscored) }
+    var (kept, keepRule) = keptEdges(scored.edges.filter { $0.score != nil }, settings: settings)
     let faithfulness: CircuitFaithfulness
     if let target = settings.target {
-      let found = try FaithfulnessTarget.search(target, ranked: kept, graph: scored, evaluator: evaluator, progress: progress)
+      let found = try FaithfulnessTarget.search(target, ranked: kept, completing: completing, graph: scored, evaluator: evaluator, progress: progress)
       kept = Array(kept.prefix(found.n))
       faithfulness = found.faithfulness
       keepRule = [
@@ -74,9 +95,9 @@ public enum CircuitTrace {
       ]
       progress.advance(by: total - progress.completed)  // the search may stop early
     } else {
-      faithfulness = try evaluator.faithfulness(of: scored.keeping(kept), progress: progress)
+      faithfulness = try evaluator.faithfulness(of: scored.keeping(completing(kept)), progress: progress)
     }
-    let circuit = scored.keeping(kept)
+    let circuit = scored.keeping(completing(kept))
     guard let value = faithfulness.value else {
       throw AnalysisError.invalidArgument("faithfulness is undefined: the full model and the empty circuit both give \(settings.metric.kind.rawValue) = \(faithfulness.full)")
     }
@@ -84,12 +105,18 @@ public enum CircuitTrace {
       "method": .string(settings.method.rawValue),
       "split_qkv": .bool(settings.splitQKV),
       "keep_rule": keepRule,
-      "kept_edges": .integer(kept.count),
+      "kept_edges": .integer(circuit.edges.count),
       "total_edges": .integer(scored.edges.count),
-      "score": "sum over positions of (out_s(corrupted) - out_s(clean)) . dM/d(input of r) on the clean run, mean over prompts: the first-order change of M when the edge is corrupted (noising); edges ranked by |score|",
+      "score": settings.method == .path
+        ? "M(patched) - M(clean), mean over prompts: path patching (Wang et al. 2023) of the edge's receiver with the sender's corrupted output, every other head frozen at its clean hook_z, MLPs and LayerNorms recomputing (noising); edges ranked by |score|"
+        : "sum over positions of (out_s(corrupted) - out_s(clean)) . dM/d(input of r) on the clean run, mean over prompts: the first-order change of M when the edge is corrupted (noising); edges ranked by |score|",
       "faithfulness": faithfulness.params,
       "count": .integer(batch.count),
     ]
+    if settings.method == .path {
+      params["unscored_edges"] = .integer(unscored.count)
+      params["unscored"] = "edges from the embedding or an MLP, and edges into an MLP, are not path-patched (Wang et al. knock out heads only): the embedding's and the MLPs' edges are in every circuit, a head's edges into MLPs when the head sends a kept edge"
+    }
     if settings.method == .eapIG {
       params["steps"] = .integer(settings.steps)
       params["interpolation"] = "hook_embed = corrupted + k/m (clean - corrupted), k = 1..m; gradients averaged over the m steps"
@@ -101,6 +128,17 @@ public enum CircuitTrace {
     result.graph = circuit.json
     result.elapsedMs = Int(Date().timeIntervalSince(started) * 1000)
     return result
+  }
+
+  /// `kept` with the edges the method left unscored that belong with it: an unscored edge stays
+  /// when each of its ends is the embedding, an MLP, the logits or a head that sends a kept edge
+  /// (a head is in the circuit or knocked out as a whole, as Wang et al. knock out heads).
+  static func completed(_ kept: [CircuitEdge], unscored: [CircuitEdge]) -> [CircuitEdge] {
+    func head(_ node: CircuitNode) -> HeadIndex? { node.headIndex.map { HeadIndex($0.layer, $0.head) } }
+    let heads = Set(kept.compactMap { head($0.sender) })
+    return unscored.filter { edge in
+      [edge.sender, edge.receiver].allSatisfy { node in head(node).map(heads.contains) ?? true }
+    } + kept
   }
 
   /// The kept edges, largest |score| first (ties in graph order), and the rule as params.

@@ -52,3 +52,29 @@ public enum IOIHeadClass: String, CaseIterable, Sendable {
     }
   }
 }
+
+extension IOIHeadClass {
+  /// The class as the circuit views and DOT name it ("name mover", "s-inhibition"; see
+  /// `CircuitDOT.classColors`).
+  var displayName: String {
+    switch self {
+    case .nameMover, .negativeNameMover, .backupNameMover: return rawValue.replacingOccurrences(of: "_", with: " ")
+    case .sInhibition: return "s-inhibition"
+    case .induction: return "induction"
+    case .duplicateToken: return "duplicate-token"
+    case .previousToken: return "previous-token"
+    }
+  }
+
+  /// Where the class's heads send their signal in Wang et al.'s circuit (Figure 2): the classes
+  /// they write to, the receivers' input (nil: the logits) and the path-patching evidence that
+  /// scores the edge.
+  var target: (classes: [IOIHeadClass], input: CircuitNode.HeadInput?, score: IOIEvidence.Column) {
+    switch self {
+    case .nameMover, .negativeNameMover, .backupNameMover: return ([], nil, .pathLogits)
+    case .sInhibition: return ([.nameMover, .negativeNameMover, .backupNameMover], .q, .pathNameMoverQueries)
+    case .induction, .duplicateToken: return ([.sInhibition], .v, .pathSInhibitionValues)
+    case .previousToken: return ([.induction], .k, .pathInductionKeys)
+    }
+  }
+}

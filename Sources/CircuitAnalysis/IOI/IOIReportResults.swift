@@ -72,8 +72,11 @@ struct IOIReportResults {
       ("minimality weakest effect / F(M)", minimal.map { $0 / fm }),
       ("minimal at threshold (1 = yes)", minimal.map { $0 / fm >= thresholds.minimality ? 1 : 0 }),
     ]
-    return result("ioi.circuit", [ResultAxis(name: "check", labels: items.map(\.0))],
-                  items.map { $0.1.map { $0.isFinite ? ResultCell.number($0) : .missing } ?? .missing })
+    var out = result("ioi.circuit", [ResultAxis(name: "check", labels: items.map(\.0))],
+                     items.map { $0.1.map { $0.isFinite ? ResultCell.number($0) : .missing } ?? .missing })
+    out.graph = IOICircuitGraph.make(classes: classes, evidence: evidence, layers: subject.layers, heads: subject.heads).json
+    out.params["head_classes"] = .object(Dictionary(uniqueKeysWithValues: assigned.map { ($0.key.description, JSONValue.string($0.value.displayName)) }))
+    return out
   }
 
   /// subset K × [F(C\K), F(M\K), |gap|, heads].

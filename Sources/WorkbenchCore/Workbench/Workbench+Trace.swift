@@ -9,10 +9,10 @@ extension Workbench {
   func trace(_ a: CommandArguments) throws -> CommandOutput {
     let m = try loadedModel()
     var settings = CircuitTrace.Settings()
-    let method = try a.reading { try a.option("method")?.choice(EdgeAttribution.Method.allCases.map(\.rawValue) + ["acdc"], noun: "tracing method") }
+    let method = try a.reading { try a.option("method")?.choice(CircuitTrace.Method.allCases.map(\.rawValue) + ["acdc"], noun: "tracing method") }
     if method == "acdc" { return try traceACDC(a, model: m) }
     if let tau = a.option("tau") { throw tau.error("tau= is ACDC's threshold: add method=acdc").withUsage(a.spec.usage) }
-    settings.method = method.flatMap(EdgeAttribution.Method.init(rawValue:)) ?? .eap
+    settings.method = method.flatMap(CircuitTrace.Method.init(rawValue:)) ?? .eap
     settings.steps = try a.reading { try a.option("steps")?.integer(in: 1...1000) } ?? settings.steps
     settings.splitQKV = try a.reading { try a.option("split")?.boolean() } ?? false
     settings.keep = try a.reading { try a.option("keep")?.integer(in: 0...Int.max) }
