@@ -23,7 +23,9 @@ For each model and head (l, h), from TransformerLens's own objects:
                                               float64 from the TL weights: k largest entries
 E is W_E ("token"), or for "maps" MAPS's E': W_E at layer 0, blocks[0].mlp(blocks[0].ln2(W_E))
 after it. Maps: ov = E W_V W_O W_U; qk = E W_Q W_K^T E^T; qk_pos = W_pos W_Q W_K^T W_pos^T over
-key positions <= the query position. The processed model also records b_U (unembed.b_U): its first 16 entries, those of the
+key positions <= the query position. random_baseline: mean, std, 95th and 99th percentile of utilities.composition_scores over 4,000
+pairs of random factored matrices of the model's shapes with i.i.d. N(0, 1) entries (torch
+generator). The processed model also records b_U (unembed.b_U): its first 16 entries, those of the
 row tokens, and its norm.
 
 How to run (from the repository root; a few seconds, no network):
@@ -138,6 +140,24 @@ def top_k_rows(tl, E) -> list:
     return rows
 
 
+@torch.no_grad()
+def random_baseline(d_model: int, d_head: int, samples: int, seed: int) -> dict:
+    """Composition scores of i.i.d. N(0, 1) matrices of the model's shapes (torch's generator, so
+    only the distribution, not the samples, is comparable with HeadLab's SplitMix64 draws)."""
+    gen = torch.Generator().manual_seed(seed)
+    from transformer_lens import FactoredMatrix
+    from transformer_lens.utilities.matrix import composition_scores
+
+    def draw(*shape):
+        return torch.randn(samples, *shape, generator=gen, dtype=torch.float64)
+
+    left = FactoredMatrix(draw(d_model, d_head), draw(d_head, d_model))
+    right = FactoredMatrix(draw(d_model, d_head), draw(d_head, d_model))
+    scores = composition_scores(left, right, broadcast_dims=False)
+    return {"samples": samples, "d_model": d_model, "d_head": d_head, "mean": float(scores.mean()),
+            "std": float(scores.std()), "p95": float(scores.quantile(0.95)), "p99": float(scores.quantile(0.99))}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=RESOURCES)
@@ -156,6 +176,7 @@ def main() -> int:
         "row_positions": ROW_POSITIONS,
         "raw": describe(raw, with_top_k=True),
     }
+    doc["random_baseline"] = random_baseline(hf.config.n_embd, hf.config.n_embd // hf.config.n_head, 4000, 16)
     log("processed model ...")
     doc["processed"] = describe(processed, with_top_k=True)
     b_U = processed.unembed.b_U
