@@ -163,6 +163,10 @@ final class WeightAnalysisTests: XCTestCase {
     guard FileManager.default.fileExists(atPath: url.appendingPathComponent("model.safetensors").path) else {
       throw XCTSkip("no \(url.path); run python3 scripts/make_gpt2_small_random.py")
     }
+    // As headlab does first thing (in a test process it only works before any other BLAS call,
+    // so run this test alone, or set OPENBLAS_CORETYPE=SkylakeX).
+    BLAS.adoptAVX512KernelsIfMisdetected()
+    print("bench weights: OpenBLAS \(BLAS.coreName) kernels, \(BLAS.threadCount) threads")
     let (model, _) = try ModelLoader.load(ModelDirectory(url: url))
     let subject = AnalysisSubject(model: model, identity: ModelIdentity(name: "gpt2-small-random", sha256: String(repeating: "0", count: 64)), tokenText: { "\($0)" })
     for measurement in try WeightBenchmark.composition(subject: subject) { print("bench weights: \(measurement)") }

@@ -3,7 +3,7 @@ import TransformerEngine
 /// Every composition score of a model (`CompositionMode`, Elhage et al. 2021) at once: sender
 /// (l1, h1) into receiver (l2, h2) for l1 < l2, the pairs TransformerLens leaves unmasked.
 ///
-/// Each sender's OV is collapsed once to X [HS, C] (‖X‖_F = ‖OV‖_F) and each receiver's W_B to
+/// Each sender's OV is collapsed once to X [HS, C] (`FactoredMatrix.collapsedLeft`) (‖X‖_F = ‖OV‖_F) and each receiver's W_B to
 /// Y [C, HS]; then one product per receiver layer, X of every earlier head [l2·NH·HS, C] times
 /// Y of the layer's heads for every mode [C, modes·NH·HS], gives every numerator as the norm of
 /// an HS x HS block. For GPT-2 small that is 12 products of at most 8448 x 768 x 2304.
@@ -18,7 +18,6 @@ struct CompositionGrid {
     var senderNorms = [Double](repeating: 0, count: L * NH)
     for (i, head) in heads.enumerated() {
       let x = try head.ov.collapsedLeft()  // [HS, C]
-      precondition(x.rows == HS, "d_head \(HS) exceeds d_model \(C)")
       senders.replaceSubrange((i * HS * C)..<((i + 1) * HS * C), with: x.values)
       senderNorms[i] = FactoredMatrix.sumOfSquares(x.values)
     }

@@ -115,26 +115,38 @@ public struct FactoredMatrix: Sendable {
     }
   }
 
-  /// A [r', n] with XᵀX = MᵀM, so ‖M·Y‖_F = ‖X·Y‖_F for every Y: R_A·B, r' = min(m, r).
+  /// X [r, n] with XᵀX = MᵀM, so ‖M·Y‖_F = ‖X·Y‖_F for every Y: G·B where GᵀG = AᵀA,
+  /// G = Λ^½Uᵀ from the eigen-decomposition of the r x r Gram matrix AᵀA (`gramFactor`).
   /// TransformerLens's `collapse_l` (S·Vᵀ) is another such X.
   public func collapsedLeft() throws -> (values: [Float], rows: Int) {
-    let ra = try LAPACK.triangularFactor(left.map(Double.init), rows: rows, columns: inner)  // [ka, r]
-    let ka = min(rows, inner)
-    var out = [Float](repeating: 0, count: ka * columns)  // [ka, n]
-    let r = ra.map(Float.init)
-    if ka > 0, columns > 0 { BLAS.matmul(r, right, into: &out, m: ka, n: columns, k: inner) }
-    return (out, ka)
+    let g = try Self.gramFactor(left, rows: rows, columns: inner)  // [r, r]
+    var out = [Float](repeating: 0, count: inner * columns)  // [r, n]
+    if inner > 0, columns > 0 { BLAS.matmul(g, right, into: &out, m: inner, n: columns, k: inner) }
+    return (out, inner)
   }
 
-  /// A [m, r'] with XXᵀ = MMᵀ, so ‖Y·M‖_F = ‖Y·X‖_F for every Y: A·R_Bᵀ with Bᵀ = Q_B R_B,
-  /// r' = min(n, r). TransformerLens's `collapse_r` (U·S) is another such X.
+  /// X [m, r] with XXᵀ = MMᵀ, so ‖Y·M‖_F = ‖Y·X‖_F for every Y: A·Gᵀ where GᵀG = B·Bᵀ.
+  /// TransformerLens's `collapse_r` (U·S) is another such X.
   public func collapsedRight() throws -> (values: [Float], columns: Int) {
-    let rb = try LAPACK.triangularFactor(Self.transpose(right, rows: inner, columns: columns).map(Double.init), rows: columns, columns: inner)  // [kb, r]
-    let kb = min(columns, inner)
-    var out = [Float](repeating: 0, count: rows * kb)  // [m, kb]
-    let r = rb.map(Float.init)
-    if kb > 0, rows > 0 { BLAS.matmul(left, r, transposeB: true, into: &out, m: rows, n: kb, k: inner) }
-    return (out, kb)
+    let g = try Self.gramFactor(Self.transpose(right, rows: inner, columns: columns), rows: columns, columns: inner)  // [r, r]
+    var out = [Float](repeating: 0, count: rows * inner)  // [m, r]
+    if inner > 0, rows > 0 { BLAS.matmul(left, g, transposeB: true, into: &out, m: rows, n: inner, k: inner) }
+    return (out, inner)
+  }
+
+  /// G [r, r] with GᵀG = XᵀX for X [m, r]: Λ^½Uᵀ from XᵀX = UΛUᵀ (dsyev in double; rounding's
+  /// negative eigenvalues taken as 0). Costs one m x r x r product, unlike a QR of X.
+  static func gramFactor(_ x: [Float], rows m: Int, columns r: Int) throws -> [Float] {
+    guard r > 0 else { return [] }
+    var gram = [Float](repeating: 0, count: r * r)  // [r, r]
+    if m > 0 { BLAS.matmul(x, transposeA: true, x, into: &gram, m: r, n: r, k: m) }
+    let (values, vectors) = try LAPACK.symmetricEigen(gram.map(Double.init), order: r)
+    var out = [Float](repeating: 0, count: r * r)
+    for k in 0..<r {
+      let s = max(0, values[k]).squareRoot()
+      for i in 0..<r { out[k * r + i] = Float(s * vectors[k * r + i]) }
+    }
+    return out
   }
 
   static func transpose(_ x: [Float], rows m: Int, columns n: Int) -> [Float] {

@@ -86,6 +86,27 @@ enum LAPACK {
     return (0..<n).map { ComplexNumber(wr[$0], wi[$0]) }
   }
 
+  /// The eigenvalues (ascending) and orthonormal eigenvectors of a symmetric A [n, n] (dsyev):
+  /// `vectors` row-major [n, n] with eigenvector k in row k.
+  static func symmetricEigen(_ a: [Double], order n: Int) throws -> (values: [Double], vectors: [Double]) {
+    precondition(a.count == n * n, "symmetricEigen: \(a.count) values for [\(n), \(n)]")
+    guard n > 0 else { return ([], []) }
+    try checkFinite(a, "the symmetric matrix whose eigenvalues are asked for")
+    // Symmetric: the row-major buffer is the same matrix in column-major order. On return the
+    // column-major eigenvector columns are row-major rows.
+    var work = a
+    var N = Int32(n), lda = Int32(n), info: Int32 = 0
+    var w = [Double](repeating: 0, count: n)
+    var query = 0.0, lwork: Int32 = -1
+    let jobz: [CChar] = [CChar(UInt8(ascii: "V"))], uplo: [CChar] = [CChar(UInt8(ascii: "U"))]
+    dsyev_(jobz, uplo, &N, &work, &lda, &w, &query, &lwork, &info, 1, 1)
+    lwork = Int32(max(1, Int(query)))
+    var scratch = [Double](repeating: 0, count: Int(lwork))
+    dsyev_(jobz, uplo, &N, &work, &lda, &w, &scratch, &lwork, &info, 1, 1)
+    guard info == 0 else { throw failure("dsyev", info) }
+    return (w, work)
+  }
+
   /// C [m, n] = A [m, k] · B [k, n] in double (row-major; `transposeB` reads B stored [n, k]).
   static func multiply(_ a: [Double], _ b: [Double], transposeB: Bool = false, m: Int, n: Int, k: Int) -> [Double] {
     var c = [Double](repeating: 0, count: m * n)
