@@ -24,3 +24,5 @@ void dgeev_(const char *jobvl, const char *jobvr, const int *n, double *a, const
 // Eigenvalues and eigenvectors (jobz "V") of a symmetric n x n matrix.
 void dsyev_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w,
             double *work, const int *lwork, int *info, size_t jobz_len, size_t uplo_len);
+// Cholesky factorisation A = UᵀU (uplo "U") of a symmetric positive definite n x n matrix.
+void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info, size_t uplo_len);

@@ -134,13 +134,17 @@ public struct FactoredMatrix: Sendable {
     return (out, inner)
   }
 
-  /// G [r, r] with GᵀG = XᵀX for X [m, r]: Λ^½Uᵀ from XᵀX = UΛUᵀ (dsyev in double; rounding's
-  /// negative eigenvalues taken as 0). Costs one m x r x r product, unlike a QR of X.
+  /// G [r, r] with GᵀG = XᵀX for X [m, r]: the Cholesky factor of the Gram matrix XᵀX, or, when
+  /// that is singular, Λ^½Uᵀ from XᵀX = UΛUᵀ (dsyev; rounding's negative eigenvalues taken as 0).
+  /// In double; costs one m x r x r product, unlike a QR of X.
   static func gramFactor(_ x: [Float], rows m: Int, columns r: Int) throws -> [Float] {
     guard r > 0 else { return [] }
     var gram = [Float](repeating: 0, count: r * r)  // [r, r]
     if m > 0 { BLAS.matmul(x, transposeA: true, x, into: &gram, m: r, n: r, k: m) }
-    let (values, vectors) = try LAPACK.symmetricEigen(gram.map(Double.init), order: r)
+    let g = gram.map(Double.init)
+    try LAPACK.checkFinite(g, "a Gram matrix")
+    if let u = LAPACK.cholesky(g, order: r) { return u.map(Float.init) }
+    let (values, vectors) = try LAPACK.symmetricEigen(g, order: r)
     var out = [Float](repeating: 0, count: r * r)
     for k in 0..<r {
       let s = max(0, values[k]).squareRoot()

@@ -107,6 +107,21 @@ enum LAPACK {
     return (w, work)
   }
 
+  /// The upper-triangular U [n, n] (row-major) with UᵀU = A for a symmetric positive definite
+  /// A (dpotrf); nil when A is not positive definite.
+  static func cholesky(_ a: [Double], order n: Int) -> [Double]? {
+    precondition(a.count == n * n, "cholesky: \(a.count) values for [\(n), \(n)]")
+    guard n > 0 else { return [] }
+    var work = a  // symmetric: the same matrix column-major
+    var N = Int32(n), lda = Int32(n), info: Int32 = 0
+    let uplo: [CChar] = [CChar(UInt8(ascii: "U"))]
+    dpotrf_(uplo, &N, &work, &lda, &info, 1)
+    guard info == 0 else { return nil }
+    var u = [Double](repeating: 0, count: n * n)
+    for i in 0..<n { for j in i..<n { u[i * n + j] = work[j * n + i] } }
+    return u
+  }
+
   /// C [m, n] = A [m, k] · B [k, n] in double (row-major; `transposeB` reads B stored [n, k]).
   static func multiply(_ a: [Double], _ b: [Double], transposeB: Bool = false, m: Int, n: Int, k: Int) -> [Double] {
     var c = [Double](repeating: 0, count: m * n)

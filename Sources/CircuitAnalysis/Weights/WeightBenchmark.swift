@@ -19,8 +19,8 @@ public enum WeightBenchmark {
   }
 
   /// The composition grid (all three modes, no baseline), the 1,000-pair random baseline alone,
-  /// and the whole `CompositionReport` (grid, baseline and results), raw weights; then the whole
-  /// report with processed weights.
+  /// the weight processing alone, and the whole `CompositionReport` (grid, baseline and results)
+  /// with raw and with processed weights.
   public static func composition(subject: AnalysisSubject, baselineSamples: Int = 1000) throws -> [Measurement] {
     var grid = CompositionSettings()
     grid.baselineSamples = 0
@@ -33,6 +33,7 @@ public enum WeightBenchmark {
       try measure("random baseline (\(baselineSamples) pairs)") {
         _ = try CompositionBaseline.compute(modelDim: subject.config.modelDim, headDim: subject.config.headDim, samples: baselineSamples)
       },
+      try measure("weight processing (fold_ln, centring)") { _ = try WeightProcessing.process(subject.model) },
       try measure("composition report q,k,v + baseline (raw)") { _ = try CompositionReport.run(subject: subject, settings: full) },
       try measure("composition report q,k,v + baseline (processed)") { _ = try CompositionReport.run(subject: subject, settings: processed) },
     ]
