@@ -16,6 +16,20 @@ public struct CompositionBaseline: Sendable, Equatable {
 
   public static let reportedPercentiles: [Double] = [50, 90, 95, 99]
 
+  /// The baseline of the last `cached(...)` calls, keyed by (C, HS, samples, seed).
+  nonisolated(unsafe) private static var cache: [[UInt64]: CompositionBaseline] = [:]
+  private static let cacheLock = NSLock()
+
+  /// `compute`, remembered for the process: a baseline depends only on its four arguments, and
+  /// the workbench asks for q, k and v one after another.
+  public static func cached(modelDim C: Int, headDim HS: Int, samples: Int = 1000, seed: UInt64 = 0) throws -> CompositionBaseline {
+    let key = [UInt64(C), UInt64(HS), UInt64(max(0, samples)), seed]
+    if let hit = cacheLock.withLock({ cache[key] }) { return hit }
+    let baseline = try compute(modelDim: C, headDim: HS, samples: samples, seed: seed)
+    cacheLock.withLock { cache[key] = baseline }
+    return baseline
+  }
+
   public static func compute(modelDim C: Int, headDim HS: Int, samples: Int = 1000, seed: UInt64 = 0) throws -> CompositionBaseline {
     guard samples >= 1 else { throw AnalysisError.invalidArgument("the random baseline needs at least 1 sample, got \(samples)") }
     let slots = UnsafeMutableBufferPointer<Double>.allocate(capacity: samples)

@@ -40,7 +40,7 @@ public enum CompositionReport {
     progress.advance(by: max(0, L - 1))
     if progress.isCancelled { throw AnalysisError.cancelled(completed: progress.completed, total: total) }
     let baseline = settings.baselineSamples > 0
-      ? try CompositionBaseline.compute(modelDim: subject.config.modelDim, headDim: subject.config.headDim, samples: settings.baselineSamples, seed: settings.seed)
+      ? try CompositionBaseline.cached(modelDim: subject.config.modelDim, headDim: subject.config.headDim, samples: settings.baselineSamples, seed: settings.seed)
       : nil
     progress.advance()
     let headAxes: [ResultAxis] = [.indexed("sender_layer", count: L), .indexed("sender_head", count: NH), .indexed("receiver_layer", count: L), .indexed("receiver_head", count: NH)]

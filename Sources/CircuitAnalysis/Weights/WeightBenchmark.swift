@@ -26,8 +26,10 @@ public enum WeightBenchmark {
     grid.baselineSamples = 0
     var full = CompositionSettings()
     full.baselineSamples = baselineSamples
+    full.seed = UInt64(Date().timeIntervalSince1970)  // not a baseline an earlier run cached
     var processed = full
     processed.processed = true
+    processed.seed = full.seed + 1
     return [
       try measure("composition grid q,k,v (raw)") { _ = try CompositionReport.run(subject: subject, settings: grid) },
       try measure("random baseline (\(baselineSamples) pairs)") {
