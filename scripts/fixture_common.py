@@ -100,8 +100,12 @@ def load_hf(
     return model
 
 
-def build_tl(hf: GPT2LMHeadModel, dtype: torch.dtype = torch.float32) -> HookedTransformer:
-    """The TransformerLens model with hf's weights, unprocessed (no folding or centring)."""
+def build_tl(
+    hf: GPT2LMHeadModel, dtype: torch.dtype = torch.float32, processed: bool = False
+) -> HookedTransformer:
+    """The TransformerLens model with hf's weights, unprocessed (no folding or centring); with
+    processed=True, TransformerLens's from_pretrained defaults fold_ln, center_writing_weights
+    and center_unembed instead (still no value-bias folding or refactoring)."""
     c = hf.config
     cfg = HookedTransformerConfig(
         n_layers=c.n_layer,
@@ -126,13 +130,15 @@ def build_tl(hf: GPT2LMHeadModel, dtype: torch.dtype = torch.float32) -> HookedT
     state = {k: v.detach().clone() for k, v in convert_gpt2_weights(hf, cfg).items()}
     tl.load_and_process_state_dict(
         {k: v.clone() for k, v in state.items()},
-        fold_ln=False,
-        center_writing_weights=False,
-        center_unembed=False,
+        fold_ln=processed,
+        center_writing_weights=processed,
+        center_unembed=processed,
         refactor_factored_attn_matrices=False,
         fold_value_biases=False,
     )
     tl.eval()
+    if processed:
+        return tl
     # Every converted tensor must have landed unchanged; the only other parameter is b_U = 0.
     params = dict(tl.named_parameters())
     for k, v in state.items():

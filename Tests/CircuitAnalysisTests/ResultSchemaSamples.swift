@@ -43,6 +43,29 @@ enum ResultSchemaSamples {
     return result
   }
 
+  /// A weight analysis's token table (`weights.ov`): token, id and score cells side by side.
+  static func weightTable() -> AnalysisResult {
+    let cells: [ResultCell] = [.token(" the"), .number(262), .number(1.5), .token(" a"), .number(257), .number(0.75)]
+    return AnalysisResult(
+      kind: "weights.ov", axes: [ResultAxis(name: "token", labels: [" the"]), .indexed("rank", count: 2), ResultAxis(name: "field", labels: ["token", "id", "score"])],
+      values: ResultGrid(shape: [1, 2, 3], cells: cells),
+      params: ["head": "1.0", "k": 2, "tokens": .integers([262]), "processed": false, "embedding": "maps", "singular_values": [2.5, 0.5],
+               "eigenvalues": [[1.25, 0], [-0.25, 0.5]]], model: model, elapsedMs: 3)
+  }
+
+  /// A composition grid (`weights.composition.k`, [sender_layer, sender_head, receiver_layer,
+  /// receiver_head]) whose non-causal cells are null and listed in `not_computed`.
+  static func compositionGrid() -> AnalysisResult {
+    var values = ResultGrid(missing: [2, 1, 2, 1])
+    values[0, 0, 1, 0] = .number(0.375)
+    let axes: [ResultAxis] = [.indexed("sender_layer", count: 2), .indexed("sender_head", count: 1), .indexed("receiver_layer", count: 2), .indexed("receiver_head", count: 1)]
+    return AnalysisResult(
+      kind: "weights.composition.k", axes: axes, values: values,
+      params: ["mode": "k", "processed": true, "not_computed": .strings(["0.0->0.0", "1.0->0.0", "1.0->1.0"]),
+               "random_baseline": ["samples": 1000, "seed": 0, "mean": 0.125, "percentiles": ["95": 0.25, "99": 0.3125]]],
+      model: model, elapsedMs: 9)
+  }
+
   static func valid() throws -> [(name: String, json: Data)] {
     [
       ("valid-scalar.json", try scalar().jsonData()),
@@ -50,6 +73,8 @@ enum ResultSchemaSamples {
       ("valid-token-cells.json", try tokens().jsonData()),
       ("valid-dataset-level.json", try datasetLevel().jsonData()),
       ("valid-list.json", try AnalysisResult.jsonData([scalar(), grid()])),
+      ("valid-weights-token-table.json", try weightTable().jsonData()),
+      ("valid-weights-composition.json", try compositionGrid().jsonData()),
     ]
   }
 

@@ -20,6 +20,8 @@ final class ResultSchemaTests: XCTestCase {
     assertValidResult(ResultSchemaSamples.grid())
     assertValidResult(ResultSchemaSamples.tokens())
     assertValidResult(ResultSchemaSamples.datasetLevel())
+    assertValidResult(ResultSchemaSamples.weightTable())
+    assertValidResult(ResultSchemaSamples.compositionGrid())
     assertValidResults([ResultSchemaSamples.scalar(), ResultSchemaSamples.grid(), ResultSchemaSamples.datasetLevel()])
     for (name, json) in try ResultSchemaSamples.valid() {
       XCTAssertEqual(try ResultSchemaCheck.violations(json), [], name)
