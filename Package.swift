@@ -28,7 +28,7 @@ let package = Package(
       name: "ModelTraining", dependencies: ["TransformerEngine", "Tokenizers", "Corpus"],
       resources: [.copy("Resources/heldout-behaviour.json")]),
     .target(
-      name: "CircuitAnalysis", dependencies: ["TransformerEngine", "Tokenizers", "Corpus"],
+      name: "CircuitAnalysis", dependencies: ["TransformerEngine", "Tokenizers", "Corpus", "CBLAS"],
       resources: [.copy("Resources/headlab.result-1.schema.json")]),
     .target(name: "WorkbenchCore", dependencies: ["CircuitAnalysis", "TransformerEngine", "Tokenizers"]),
     .target(name: "WorkbenchTUI", dependencies: ["WorkbenchCore", "CircuitAnalysis", "TransformerEngine"]),
