@@ -6,10 +6,11 @@ import TransformerEngine
 /// vector: E'[s]·W_V^h for the static map, the head's z for the dynamic score) and its logits are
 /// x_r · W_Uᵀ (no bias, no final LayerNorm, as MAPS computes them).
 ///
-/// The vocabulary is read in blocks of `blockColumns` columns. A row stops being read once at
-/// least k tokens are strictly above its target and at least k strictly below (it can then be in
-/// neither top k), so memory is [R, blockColumns] floats whatever V is, and rows of a head that
-/// does not map sources to targets drop out after the first block.
+/// The vocabulary is read in blocks of columns, the first `firstBlockColumns` wide and each next
+/// one twice as wide up to `blockColumns`. A row stops being read once at least k tokens are
+/// strictly above its target and at least k strictly below (it can then be in neither top k), so
+/// memory is [R, blockColumns] floats whatever V is, and rows of a head that does not map sources
+/// to targets drop out after the first blocks.
 struct VocabularyRanks {
   /// Counts for one head, each capped at k: tokens other than the target with a strictly larger
   /// logit (`above`) and with a strictly smaller one (`below`).  [R] each
@@ -22,7 +23,8 @@ struct VocabularyRanks {
     func suppressionHits(k: Int) -> Int { below.reduce(0) { $0 + ($1 < k ? 1 : 0) } }
   }
 
-  static let defaultBlockColumns = 2048
+  static let defaultBlockColumns = 4096
+  static let firstBlockColumns = 256
 
   let model: TransformerModel
   let k: Int
@@ -53,9 +55,10 @@ struct VocabularyRanks {
     var block = [Float](repeating: 0, count: HS * blockColumns)  // [HS, Vb]: W_O^h · W_U[block]ᵀ
     var logits = [Float](repeating: 0, count: R * blockColumns)  // [Ra, Vb]
     var gathered = [Float](repeating: 0, count: R * C)  // [Ra, HS] or [Ra, C]
-    var start = 0
+    var start = 0, nextWidth = min(Self.firstBlockColumns, blockColumns)
     while start < V, !active.isEmpty {
-      let width = min(blockColumns, V - start)
+      let width = min(nextWidth, V - start)
+      nextWidth = min(2 * nextWidth, blockColumns)
       let Ra = active.count
       let unembedding = wu + start * C  // [width, C]
       if Ra > HS {
