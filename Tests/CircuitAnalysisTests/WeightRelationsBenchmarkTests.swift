@@ -41,4 +41,14 @@ final class WeightRelationsBenchmarkTests: XCTestCase {
     let (subject, tokenizer) = try load()
     try report("MAPS relation 'successor'") { try WeightRelationsBenchmark.mapsRelation(subject: subject, tokenizer: tokenizer) }
   }
+
+  func testDecompositionOfOneHead() throws {
+    let (subject, tokenizer) = try load()
+    let prompt = tokenizer.encode("When Mary and John went to the store, John gave a drink to", prependBOS: true)
+    try report("sparse attention decomposition of head 9.9 on \(prompt.count) tokens") {
+      var settings = AttentionDecompositionSettings()
+      settings.firingThreshold = 0.05  // random weights: patterns are spread out
+      return try SparseAttentionDecomposition.run(subject: subject, head: HeadIndex(9, 9), prompt: prompt, settings: settings)
+    }
+  }
 }

@@ -16,10 +16,10 @@ enum HeadVocabularyHits {
     for l in 0..<L {
       if progress.isCancelled { throw AnalysisError.cancelled(completed: progress.completed, total: L) }
       let all = vectors.layer(l)  // [R, C]
-      for h in 0..<NH {
-        let counts = ranks.counts(layer: l, head: h, vectors: vectors.head(h, of: all), targets: targets)
-        hits[l * NH + h] = counts.hits(k: k)
-        suppression[l * NH + h] = counts.suppressionHits(k: k)
+      let counts = ranks.counts(layer: l, heads: (0..<NH).map { ($0, vectors.head($0, of: all), targets) })
+      for (h, c) in counts.enumerated() {
+        hits[l * NH + h] = c.hits(k: k)
+        suppression[l * NH + h] = c.suppressionHits(k: k)
       }
       progress.advance()
     }

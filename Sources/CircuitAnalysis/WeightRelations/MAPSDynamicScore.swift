@@ -64,10 +64,12 @@ enum MAPSDynamicScore {
     let ranks = VocabularyRanks(model: model, k: k, blockColumns: blockColumns)
     var hits = [[[Int]]](repeating: [[Int]](repeating: [Int](repeating: 0, count: L * NH), count: 2), count: 2)
     for reading in 0..<2 {
-      for i in 0..<(L * NH) {
-        let counts = ranks.counts(layer: i / NH, head: i % NH, vectors: vectors[reading][i], targets: targets)
-        hits[reading][0][i] = counts.hits(k: k)
-        hits[reading][1][i] = counts.suppressionHits(k: k)
+      for l in 0..<L {
+        let counts = ranks.counts(layer: l, heads: (0..<NH).map { ($0, vectors[reading][l * NH + $0], targets) })
+        for (h, c) in counts.enumerated() {
+          hits[reading][0][l * NH + h] = c.hits(k: k)
+          hits[reading][1][l * NH + h] = c.suppressionHits(k: k)
+        }
       }
     }
     progress.advance()
