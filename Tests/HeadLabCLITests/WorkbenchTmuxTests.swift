@@ -211,8 +211,8 @@ final class WorkbenchTmuxTests: XCTestCase {
     try tmux.sendKeys(":")
     try tmux.type("open broken.session.json")
     try tmux.sendKeys("Enter")
-    try tmux.waitFor("broken.session.json")
-    let screen = try tmux.screen()
+    // The status bar names the file while the command runs, then shows its error: wait for that.
+    let screen = try tmux.waitFor("malformed JSON at line 1")
     XCTAssertTrue(screen.contains("ablated 0.0"), "the current session is untouched:\n\(screen)")
     XCTAssertNil(try Self.exitStatus(tmux), "headlab still runs")
   }
