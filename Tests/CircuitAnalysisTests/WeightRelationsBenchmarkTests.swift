@@ -37,6 +37,13 @@ final class WeightRelationsBenchmarkTests: XCTestCase {
     try report("copy scores, 144 heads x 2,000 tokens, top 5 of the full vocabulary") { try WeightRelationsBenchmark.copyScores(subject: subject) }
   }
 
+  /// The worst case: k = half the vocabulary, so no row drops out before the last block.
+  func testCopyScoresWorstCase() throws {
+    let (subject, _) = try load()
+    let k = subject.config.vocabularySize / 2
+    try report("copy scores, 144 heads x 2,000 tokens, top \(k) (no row drops out)") { try WeightRelationsBenchmark.copyScores(subject: subject, topK: k) }
+  }
+
   func testOneMAPSRelation() throws {
     let (subject, tokenizer) = try load()
     try report("MAPS relation 'successor'") { try WeightRelationsBenchmark.mapsRelation(subject: subject, tokenizer: tokenizer) }

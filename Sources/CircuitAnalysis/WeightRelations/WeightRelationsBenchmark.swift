@@ -14,13 +14,14 @@ public enum WeightRelationsBenchmark {
     return chosen.sorted()
   }
 
-  /// Copy and negative-copy scores of every head over `count` (2,000) seeded tokens, top 5 of
-  /// each token's full-vocabulary OV row.
-  public static func copyScores(subject: AnalysisSubject, count: Int = 2000, seed: UInt64 = 0) throws -> [AnalysisResult] {
+  /// Copy and negative-copy scores of every head over `count` (2,000) seeded tokens, top `topK`
+  /// (5) of each token's full-vocabulary OV row. A `topK` of half the vocabulary keeps every row
+  /// to the last block: the worst case, a model whose every head copies.
+  public static func copyScores(subject: AnalysisSubject, count: Int = 2000, seed: UInt64 = 0, topK: Int = 5) throws -> [AnalysisResult] {
     let tokens = try tokens(count: count, vocabulary: subject.config.vocabularySize, seed: seed)
     return try TokenSetCopyScores.run(
       subject: subject, tokens: tokens, setName: "\(count) tokens drawn by SplitMix64(\(seed))",
-      settings: CopyScoreSettings(scope: .fullVocabulary, topK: 5))
+      settings: CopyScoreSettings(scope: .fullVocabulary, topK: topK))
   }
 
   /// One MAPS relation's static scores (the built-in `relation`, "successor" by default).
