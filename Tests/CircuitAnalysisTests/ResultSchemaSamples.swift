@@ -64,6 +64,29 @@ enum ResultSchemaSamples {
       params: ["mode": "k", "processed": true, "not_computed": .strings(["0.0->0.0", "1.0->0.0", "1.0->1.0"]),
                "random_baseline": ["samples": 1000, "seed": 0, "mean": 0.125, "percentiles": ["95": 0.25, "99": 0.3125]]],
       model: model, elapsedMs: 9)
+  /// A MAPS relation below the paper's 30-pair minimum, scored and flagged (issue 16).
+  static func weightsMaps() -> AnalysisResult {
+    var result = AnalysisResult(
+      kind: "weights.maps", axes: [ResultAxis(name: "variant", labels: ["relation", "suppression"]), .layers(2), .heads(2)],
+      values: ResultGrid(shape: [2, 2, 2], numbers: [0, 0.25, 1, 0.5, 0.125, 0, 0, 0.75]),
+      params: [
+        "relation": "days", "origin": "built-in", "pairs": .integerRows([[3321, 3431], [3431, 3583]]), "n": 2, "top_k": 10,
+        "dropped": 1, "dropped_reasons": .strings(["days: \" Sept -> Oct\" dropped: its source \" Sept\" splits into 2 tokens"]),
+        "below_minimum": true, "warning": "relation 'days' has only 2 valid pairs, fewer than the minimum 30 (MAPS)",
+      ], model: model, elapsedMs: 3)
+    result.count = 2
+    return result
+  }
+
+  /// A sparse attention decomposition of one firing (issue 16).
+  static func weightsDecompose() -> AnalysisResult {
+    AnalysisResult(
+      kind: "weights.decompose",
+      axes: [ResultAxis(name: "firing", labels: ["5: Mary -> 2: Mary"]), ResultAxis(name: "side", labels: ["query", "key"]),
+             ResultAxis(name: "component", labels: ["0.0", "embed", "qk_bias"])],
+      values: ResultGrid(shape: [1, 2, 3], numbers: [1.5, -0.25, 0.5, 0.75, 0.5, 0.5]),
+      params: ["head": "1.0", "prompt_ids": .integers([50256, 12, 7, 9, 3, 12]), "firings": .integerRows([[5, 2]]), "selected_directions": .integerRows([[0, 3]])],
+      model: model, elapsedMs: 1)
   }
 
   static func valid() throws -> [(name: String, json: Data)] {
@@ -75,6 +98,8 @@ enum ResultSchemaSamples {
       ("valid-list.json", try AnalysisResult.jsonData([scalar(), grid()])),
       ("valid-weights-token-table.json", try weightTable().jsonData()),
       ("valid-weights-composition.json", try compositionGrid().jsonData()),
+      ("valid-weights-maps.json", try weightsMaps().jsonData()),
+      ("valid-weights-decompose.json", try weightsDecompose().jsonData()),
     ]
   }
 

@@ -38,6 +38,10 @@ public struct SuccessorTokenSets: Equatable, Sendable {
     Dictionary(uniqueKeysWithValues: tasks.map { ($0.name, $0.pairs) })
   }
 
+  /// Whether the task's list wraps to its first item (days and months, as in the paper; the
+  /// prefixes do not).
+  static func wrapsInPaper(_ kind: SuccessorKind) -> Bool { kind == .days || kind == .months }
+
   /// The sets for `tokenizer`. Throws `emptyDataset` when no task keeps a pair.
   public init(tokenizer: BPETokenizer) throws {
     let tokens = try DatasetTokenizer(tokenizer)
@@ -47,7 +51,7 @@ public struct SuccessorTokenSets: Equatable, Sendable {
       let words = tokens.singleTokenWords(kind.items, list: kind.rawValue, filtered: &filtered)
       let ids = Dictionary(words.map { ($0.word, $0.id) }, uniquingKeysWith: { a, _ in a })
       var sequence = kind.items
-      if kind == .days || kind == .months { sequence.append(sequence[0]) }
+      if Self.wrapsInPaper(kind) { sequence.append(sequence[0]) }
       let pairs = zip(sequence, sequence.dropFirst()).compactMap { t, s -> SuccessorPair? in
         guard let a = ids[t], let b = ids[s] else { return nil }
         return SuccessorPair(token: a, successor: b)

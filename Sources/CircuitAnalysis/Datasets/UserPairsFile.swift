@@ -16,13 +16,7 @@ public enum UserPairsFile {
 
   /// Reads and checks the file at `url`.
   public static func read(_ url: URL, tokenizer: BPETokenizer) throws -> PromptDataset {
-    let data: Data
-    do { data = try Data(contentsOf: url) } catch {
-      throw AnalysisError.invalidArgument("cannot read the dataset file \(url.path): \(error.localizedDescription)")
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw AnalysisError.badDatasetFile(path: url.path, line: 1, message: "the file is not UTF-8 text")
-    }
+    let text = try datasetFileText(url, what: "dataset file")
     return try parse(text, path: url.path, tokenizer: tokenizer)
   }
 

@@ -12,12 +12,8 @@ extension HeadDetectorInputs {
     let induction = try InductionDataset(count: count, seed: seed, length: length).build(tokenizer: tokenizer)
     // The induction dataset's clean prompts stop one token short of [BOS] + r + r: add it back.
     let sequences = induction.pairs.map { $0.clean + [$0.answer] }
-    let names = Lexicon.names.compactMap { name -> Int? in
-      let ids = tokenizer.encode(" " + name, prependBOS: false)
-      return ids.count == 1 ? ids[0] : nil
-    }
     return HeadDetectorInputs(
       sequences: sequences, successorTasks: try SuccessorTokenSets(tokenizer: tokenizer).successorTasks,
-      copyTokens: Array(Set(names)).sorted(), scoring: scoring, addingTokenEmbedding: addingTokenEmbedding)
+      copyTokens: CopyTokenSet.names(tokenizer: tokenizer), scoring: scoring, addingTokenEmbedding: addingTokenEmbedding)
   }
 }

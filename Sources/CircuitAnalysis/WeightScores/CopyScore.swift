@@ -6,16 +6,16 @@ import TransformerEngine
 /// effective OV logits of t (`OVLogits`, E' per `EffectiveEmbedding`) restricted to the set; t
 /// succeeds when it is in the top k of its own row, i.e. fewer than k tokens of the set have a
 /// strictly larger logit. The copy score is the fraction of the set that succeeds; the negative
-/// copy score does the same with -OV.
+/// copy score does the same with -OV. `rawEmbeddingAtLayerZero`: layer 0 reads W_E (MAPS).
 enum CopyScore {
   /// Copy and negative-copy scores, each [L * NH].
-  static func compute(_ subject: AnalysisSubject, tokens: [Int], k: Int, addingTokenEmbedding: Bool, progress: AnalysisProgress) throws -> (copy: [Double], negative: [Double]) {
+  static func compute(_ subject: AnalysisSubject, tokens: [Int], k: Int, addingTokenEmbedding: Bool, rawEmbeddingAtLayerZero: Bool = false, progress: AnalysisProgress) throws -> (copy: [Double], negative: [Double]) {
     guard !tokens.isEmpty else { throw AnalysisError.emptyDataset("no tokens to compute copy scores on") }
     guard Set(tokens).count == tokens.count else { throw AnalysisError.invalidArgument("the copy-score token set lists a token twice") }
     guard k >= 1, k <= tokens.count else { throw AnalysisError.invalidArgument("copy-score k must be between 1 and the set size \(tokens.count), got \(k)") }
     for id in tokens { try subject.check(token: id, role: "copy-score") }
     let L = subject.layers, NH = subject.heads, n = tokens.count
-    let ov = try OVLogits(subject.model, rows: tokens, columns: tokens, addingTokenEmbedding: addingTokenEmbedding)
+    let ov = try OVLogits(subject.model, rows: tokens, columns: tokens, addingTokenEmbedding: addingTokenEmbedding, rawEmbeddingAtLayerZero: rawEmbeddingAtLayerZero)
     var copy = [Double](repeating: 0, count: L * NH), negative = copy
     for l in 0..<L {
       if progress.isCancelled { throw AnalysisError.cancelled(completed: progress.completed, total: L) }
