@@ -54,7 +54,7 @@ def gpt2_tokenizer_files() -> tuple[Path, Path]:
 @torch.no_grad()
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUT
-    vocab, merges = gpt2_tokenizer_files()
+    gpt2_tokenizer_files()  # fail early when the package is missing
     start = time.time()
 
     config = GPT2Config()  # the defaults are GPT-2 small
@@ -73,6 +73,15 @@ def main() -> int:
     assert model.lm_head.weight.data_ptr() == model.transformer.wte.weight.data_ptr()
     n_params = sum(p.numel() for p in model.parameters())
 
+    save_with_tokenizer(model, out)
+    print(f"wrote {out} ({n_params:,} parameters, {time.time() - start:.1f} s)")
+    list_files(out)
+    return 0
+
+
+def save_with_tokenizer(model, out: Path) -> None:
+    """Writes `model` to `out` (replacing it) as transformers saves it, with GPT-2's BPE files."""
+    vocab, merges = gpt2_tokenizer_files()
     if out.exists():
         shutil.rmtree(out)
     kwargs = {}
@@ -82,10 +91,10 @@ def main() -> int:
     shutil.copyfile(vocab, out / "vocab.json")
     shutil.copyfile(merges, out / "merges.txt")
 
-    print(f"wrote {out} ({n_params:,} parameters, {time.time() - start:.1f} s)")
+
+def list_files(out: Path) -> None:
     for f in sorted(out.iterdir()):
         print(f"  {f.stat().st_size:12d}  {f.name}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ Run:
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -33,7 +32,7 @@ import torch
 from transformers import GPT2Config, GPT2LMHeadModel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from make_gpt2_small_random import gpt2_tokenizer_files  # noqa: E402
+from make_gpt2_small_random import list_files, save_with_tokenizer  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "Tests" / "CircuitAnalysisTests" / "Resources" / "models" / "gpt2-vocab-f32"
@@ -43,7 +42,6 @@ SEED = 16
 @torch.no_grad()
 def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_OUT
-    vocab, merges = gpt2_tokenizer_files()
     config = GPT2Config(n_layer=3, n_head=2, n_embd=16, n_positions=64, vocab_size=50257)
     config.bos_token_id = config.eos_token_id = 50256
     torch.manual_seed(SEED)
@@ -57,14 +55,9 @@ def main() -> int:
         else:
             p.copy_(0.2 * torch.randn(p.shape, generator=gen))
     assert model.lm_head.weight.data_ptr() == model.transformer.wte.weight.data_ptr()
-    if out.exists():
-        shutil.rmtree(out)
-    model.save_pretrained(str(out))
-    shutil.copyfile(vocab, out / "vocab.json")
-    shutil.copyfile(merges, out / "merges.txt")
+    save_with_tokenizer(model, out)
     print(f"wrote {out} ({sum(p.numel() for p in model.parameters()):,} parameters)")
-    for f in sorted(out.iterdir()):
-        print(f"  {f.stat().st_size:12d}  {f.name}")
+    list_files(out)
     return 0
 
 

@@ -4,7 +4,7 @@ import ModelTraining
 import TransformerEngine
 
 struct Bench: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Benchmarks.", subcommands: [BenchForward.self, BenchTrain.self, BenchPatch.self, BenchTrace.self, BenchTUI.self])
+  static let configuration = CommandConfiguration(abstract: "Benchmarks.", subcommands: [BenchForward.self, BenchTrain.self, BenchPatch.self, BenchTrace.self, BenchTUI.self, BenchWeights.self])
 }
 
 /// Times the forward pass on random token ids; prints median/min/max, tokens/s, GFLOP/s, peak RSS.

@@ -13,7 +13,7 @@ struct HeadLab: ParsableCommand {
       (default: the embedded model); when its input or output is not a terminal it prints the \
       model's summary and a greedy completion instead.
       """,
-    subcommands: [Run.self, WorkbenchCommand.self, Forward.self, Tokenize.self, Info.self, Patch.self, Attribution.self, Ablate.self, Lens.self, DirectAttribution.self, Detect.self, Relevance.self, IOI.self, Successor.self, Trace.self, CHG.self, Batch.self, Merge.self, Train.self, Bench.self],
+    subcommands: [Run.self, WorkbenchCommand.self, Forward.self, Tokenize.self, Info.self, Patch.self, Attribution.self, Ablate.self, Lens.self, DirectAttribution.self, Detect.self, Relevance.self, IOI.self, Successor.self, Trace.self, Weights.self, CHG.self, Batch.self, Merge.self, Train.self, Bench.self],
     defaultSubcommand: Run.self)
 
   /// Chooses OpenBLAS's AVX-512 kernels where its own detection missed them (see

@@ -44,7 +44,7 @@ final class DefaultModelHeadDetectorTests: XCTestCase {
 
   /// [BOS] + r + r, r `half` seeded random ids (not BOS), `count` rows. The default model was
   /// trained on 64-token sequences, so half = 25 keeps the 51 tokens inside what it has seen.
-  func repeatedTokens(count: Int, half: Int, vocabulary: Int, bos: Int, seed: UInt64) -> [[Int]] {
+  static func repeatedTokens(count: Int, half: Int, vocabulary: Int, bos: Int, seed: UInt64) -> [[Int]] {
     var state = seed
     func next() -> Int {
       state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -67,7 +67,7 @@ final class DefaultModelHeadDetectorTests: XCTestCase {
   func testDefaultModelHasAnInductionHeadAndReportsEveryScore() throws {
     let d = try defaultSubject()
     let bos = try XCTUnwrap(d.tokenizer.endOfTextID)
-    let sequences = repeatedTokens(count: 10, half: 25, vocabulary: d.subject.config.vocabularySize, bos: bos, seed: 12)
+    let sequences = Self.repeatedTokens(count: 10, half: 25, vocabulary: d.subject.config.vocabularySize, bos: bos, seed: 12)
     let tasks = try successorTasks(d.tokenizer)
     let names = Lexicon.names.compactMap { singleToken($0, d.tokenizer) }
     XCTAssertGreaterThanOrEqual(tasks.count, 6, "successor tasks with a single-token pair")

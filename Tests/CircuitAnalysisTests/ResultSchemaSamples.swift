@@ -64,6 +64,8 @@ enum ResultSchemaSamples {
       params: ["mode": "k", "processed": true, "not_computed": .strings(["0.0->0.0", "1.0->0.0", "1.0->1.0"]),
                "random_baseline": ["samples": 1000, "seed": 0, "mean": 0.125, "percentiles": ["95": 0.25, "99": 0.3125]]],
       model: model, elapsedMs: 9)
+  }
+
   /// A MAPS relation below the paper's 30-pair minimum, scored and flagged (issue 16).
   static func weightsMaps() -> AnalysisResult {
     var result = AnalysisResult(

@@ -54,6 +54,8 @@ final class WorkbenchTests: XCTestCase {
       chg successor negative=ioi count=4 steps=2
       successor count=8 shuffles=2
       trace ioi count=4 keep=6
+      weights ov 2.1 k=3
+      weights composition k samples=20
       relevance induction method=ablation count=3
       select 2.0 token=3 source=1
       view grid=detect.induction values=yes diff=yes focus=attention

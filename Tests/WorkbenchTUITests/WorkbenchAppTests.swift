@@ -145,6 +145,30 @@ final class WorkbenchAppTests: XCTestCase {
     XCTAssertEqual([app.state.view.layer, app.state.view.head], [2, 3])
   }
 
+  /// W reads the selected head's OV circuit; K's composition grid shows the heads composing into
+  /// the selected head, and follows the selection.
+  func testWeightKeysShowTheSelectedHeadsCircuitAndCompositionInto() throws {
+    let (app, workbench) = makeApp()
+    keys(app, [.down, .down, .right])
+    type(app, "W")
+    let ov = try XCTUnwrap(workbench.lastResults.first)
+    XCTAssertEqual(ov.kind, "weights.ov")
+    XCTAssertEqual(ov.params["head"], "2.1")
+    XCTAssertEqual(ov.axes[0].labels.count, Set(try XCTUnwrap(workbench.prompt)).count, "a row per distinct prompt token")
+    type(app, "K")
+    let grid = try XCTUnwrap(app.state.engine.gridResult(for: app.state.view))
+    XCTAssertEqual(grid.kind, "weights.composition.k")
+    XCTAssertEqual(grid.axes.map(\.name), ["layer", "head"])
+    XCTAssertEqual(grid.params["receiver"], "2.1")
+    let full = try XCTUnwrap(workbench.lastResults.first)
+    XCTAssertEqual(grid.values[1, 3], full.values[1, 3, 2, 1])
+    XCTAssertEqual(grid.values[2, 0], .missing, "a head in the same layer does not compose")
+    XCTAssertTrue(app.frame().text.contains("weights.composition.k into 2.1"), app.frame().text)
+    keys(app, [.down])
+    XCTAssertEqual(app.state.engine.gridResult(for: app.state.view)?.params["receiver"], "3.1")
+    XCTAssertEqual(app.state.engine.gridResult(for: app.state.view)?.values[2, 0], full.values[2, 0, 3, 1])
+  }
+
   func testHelpListsEveryKeyAndClosesWithEscape() {
     let (app, _) = makeApp(columns: 100, rows: 60)
     type(app, "?")

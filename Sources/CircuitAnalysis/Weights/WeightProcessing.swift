@@ -99,3 +99,13 @@ public enum WeightProcessing {
     }
   }
 }
+
+extension AnalysisSubject {
+  /// The subject with TransformerLens's processed weights (`WeightProcessing`), for the analyses
+  /// that read a model's weights without a `processed` setting of their own (copy scores, MAPS,
+  /// the attention decomposition). The identity stays the raw model's: results say
+  /// `processed: true` in their params.
+  public func withProcessedWeights() throws -> AnalysisSubject {
+    AnalysisSubject(model: try WeightProcessing.process(model).model, identity: identity, tokenText: tokenText)
+  }
+}

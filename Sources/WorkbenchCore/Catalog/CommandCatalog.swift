@@ -77,6 +77,11 @@ public enum CommandCatalog {
       options: ["method", "count", "seed", "order", "corruption", "keep", "threshold", "target", "split", "steps", "tau", "absolute"], positionals: 1...1,
       examples: ["trace ioi method=eap count=32 keep=40", "trace ioi method=eap-ig steps=5 split=yes threshold=0.05", "trace ioi target=0.8", "trace ioi method=path target=0.8", "trace ioi method=acdc tau=0.05"]),
     CommandSpec(
+      name: "weights", group: "analysis", summary: "What a head's weights can do on any prompt: ov L.H (the tokens each row token maps to through E'·W_V W_O·W_U, MAPS's E'; rows: the prompt's tokens, token=TEXT, or rows=salient) and qk L.H (the keys each token attends to, E·W_Q W_K^T·E^T, and the positional W_pos·W_Q W_K^T·W_pos^T), with singular values and eigenvalues; copy (copy and negative-copy scores over the single-token names, scope=vocabulary ranks against the whole vocabulary, and Elhage's eigenvalue copying score); composition [q|k|v] (Elhage's composition of every earlier head into every later head beside samples=N random matrix pairs); maps RELATION|FILE (MAPS static relation scores, dynamic=yes also from forward passes with attention forced to the source); decompose L.H (Franco & Crovella's sparse decomposition of the head's attention on the prompt into singular directions and upstream heads); processed=yes reads TransformerLens's processed weights.",
+      usage: "weights ov|qk|copy|composition|maps|decompose [L.H|q|k|v|RELATION|FILE] [k=K] [token=TEXT] [rows=prompt|salient] [smallest=yes] [embedding=maps|token] [scope=set|vocabulary] [samples=N] [seed=S] [dynamic=yes] [processed=yes]",
+      options: ["k", "token", "rows", "smallest", "embedding", "scope", "samples", "seed", "dynamic", "processed"], positionals: 1...2,
+      examples: ["weights ov 2.2", "weights qk 1.0 k=5", "weights copy scope=vocabulary", "weights composition k", "weights maps successor", "weights decompose 2.1"]),
+    CommandSpec(
       name: "unablate", group: "interventions", summary: "Remove heads from the active interventions (all: every one).",
       usage: "unablate HEADS|all", positionals: 1...1, examples: ["unablate 2.1", "unablate all"]),
     CommandSpec(

@@ -8,9 +8,11 @@ extension Workbench {
   public var gridResults: [AnalysisResult] {
     var seen = Set<String>()
     var out: [AnalysisResult] = []
-    for result in (history.flatMap(\.results) + lastResults).reversed() where result.isHeadGrid && !seen.contains(result.kind) {
+    let receiver = HeadIndex(view.layer, view.head)
+    for result in (history.flatMap(\.results) + lastResults).reversed() where !seen.contains(result.kind) {
+      guard let grid = result.isHeadGrid ? result : result.senderGrid(into: receiver) else { continue }
       seen.insert(result.kind)
-      out.append(result)
+      out.append(grid)
     }
     return out.reversed()
   }
@@ -78,6 +80,22 @@ extension Workbench {
 extension AnalysisResult {
   /// Whether this result is a layer x head grid of numbers.
   public var isHeadGrid: Bool { axes.map(\.name) == ["layer", "head"] }
+
+  /// For a sender x receiver head result ([sender_layer, sender_head, receiver_layer,
+  /// receiver_head], e.g. a composition grid) the layer x head grid of every sender into
+  /// `receiver`, with `params.receiver` naming it; nil for any other result or a receiver out of
+  /// range.
+  public func senderGrid(into receiver: HeadIndex) -> AnalysisResult? {
+    guard axes.map(\.name) == ["sender_layer", "sender_head", "receiver_layer", "receiver_head"] else { return nil }
+    let (L, NH) = (axes[0].count, axes[1].count)
+    guard receiver.layer < axes[2].count, receiver.head < axes[3].count else { return nil }
+    var grid = self
+    grid.axes = [.layers(L), .heads(NH)]
+    grid.values = ResultGrid(shape: [L, NH], cells: (0..<L).flatMap { l in (0..<NH).map { h in values[l, h, receiver.layer, receiver.head] } })
+    grid.stderr = nil
+    grid.params["receiver"] = .string(receiver.description)
+    return grid
+  }
 }
 
 extension HeadIndex {

@@ -85,6 +85,7 @@ public final class Workbench {
     case "ioi": output = try ioiReport(arguments)
     case "successor": output = try successorReport(arguments)
     case "trace": output = try trace(arguments)
+    case "weights": output = try weights(arguments)
     case "export": output = try export(arguments)
     case "save": output = try save(arguments)
     case "help": output = try help(arguments)

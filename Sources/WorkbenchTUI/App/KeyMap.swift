@@ -10,6 +10,8 @@ public enum KeyAction: Equatable, Sendable {
   case command(String)
   /// `ablate L.H` or `unablate L.H` for the selected head.
   case toggleAblation
+  /// This command followed by the selected head (`weights ov L.H`).
+  case headCommand(String)
   case toggleValues, toggleDiff
   /// Open the `:` line with this text typed.
   case commandLine(String)
@@ -46,6 +48,8 @@ public enum KeyMap {
     KeyBinding(keys: [.character("T")], label: "T", summary: "trace the IOI circuit by edge attribution (the fewest edges reaching faithfulness 0.8); Enter on its log line shows the graph", action: .command("trace ioi target=0.8")),
     KeyBinding(keys: [.character("I")], label: "I", summary: "IOI circuit report: heads classified from DLA, attention, path patching and copy scores", action: .command("ioi")),
     KeyBinding(keys: [.character("S")], label: "S", summary: "successor-head report: succession scores, best head, its ablation, the mod-10 probe", action: .command("successor")),
+    KeyBinding(keys: [.character("W")], label: "W", summary: "the selected head's OV circuit in the vocabulary: the tokens each prompt token maps to (Enter on its log line shows the table)", action: .headCommand("weights ov")),
+    KeyBinding(keys: [.character("K")], label: "K", summary: "K-composition of every earlier head into every later head; the grid shows the heads composing into the selected one", action: .command("weights composition k")),
     KeyBinding(keys: [.character("L")], label: "L", summary: "logit lens on the prompt", action: .command("lens")),
     KeyBinding(keys: [.character("d")], label: "d", summary: "direct logit attribution on the prompt", action: .command("dla")),
     KeyBinding(keys: [.character("g")], label: "g", summary: "head grid: show the next layer x head result", action: .command("view grid=next")),
@@ -78,6 +82,7 @@ extension KeyMap {
       case .commandLine(let text): sends = text.isEmpty ? "" : "`\(text.trimmingCharacters(in: .whitespaces))` (to edit)"
       case .move: sends = "`select`"
       case .toggleAblation: sends = "`ablate L.H` / `unablate L.H`"
+      case .headCommand(let command): sends = "`\(command) L.H`"
       case .toggleValues: sends = "`view values=yes|no`".replacingOccurrences(of: "|", with: "\\|")
       case .toggleDiff: sends = "`view diff=yes|no`".replacingOccurrences(of: "|", with: "\\|")
       case .focusNext, .focusPrevious: sends = "`view focus=PANEL`"

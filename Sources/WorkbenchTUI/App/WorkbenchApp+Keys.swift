@@ -59,6 +59,9 @@ extension WorkbenchApp {
       guard state.engine.layers > 0 else { return }
       let head = HeadIndex(state.view.layer, state.view.head)
       send(state.engine.ablated.contains(head) ? "unablate \(head)" : "ablate \(head)", logged: true)
+    case .headCommand(let command):
+      guard state.engine.layers > 0 else { return }
+      send("\(command) \(HeadIndex(state.view.layer, state.view.head))", logged: true)
     case .toggleValues:
       state.view.values.toggle()
       send("view values=\(state.view.values ? "yes" : "no")", logged: false)

@@ -45,7 +45,9 @@ enum HeadGridPanel {
     let result = state.engine.gridResult(for: state.view)
     let kinds = state.engine.gridResults
     let position = result.flatMap { r in kinds.firstIndex { $0.kind == r.kind } }.map { " \($0 + 1)/\(kinds.count) g" } ?? ""
-    let title = (result?.kind ?? "heads") + position
+    // A sender grid (composition) names the receiver it shows: the selected head.
+    let receiver = result?.params["receiver"]?.stringValue.map { " into \($0)" } ?? ""
+    let title = (result?.kind ?? "heads") + receiver + position
     let inner = PanelFrame.draw(title, in: rect, focused: state.view.focus == "grid", on: &grid)
     let g = geometry(state, in: rect)
     guard g.layers > 0, inner.height >= 3 else { return }
