@@ -155,6 +155,7 @@ final class WorkbenchAppTests: XCTestCase {
     XCTAssertEqual(ov.kind, "weights.ov")
     XCTAssertEqual(ov.params["head"], "2.1")
     XCTAssertEqual(ov.axes[0].labels.count, Set(try XCTUnwrap(workbench.prompt)).count, "a row per distinct prompt token")
+    XCTAssertTrue(app.frame().text.contains(", score"), "a token table's summary is its largest score, not a token id: \(app.frame().text)")
     type(app, "K")
     let grid = try XCTUnwrap(app.state.engine.gridResult(for: app.state.view))
     XCTAssertEqual(grid.kind, "weights.composition.k")

@@ -124,11 +124,18 @@ enum ResultSummary {
     var text = result.kind
     if result.axes.isEmpty, let v = numbers.first ?? nil {
       text += " = \(String(format: "%.4f", v))"
-    } else if let best = numbers.indices.filter({ numbers[$0] != nil }).max(by: { abs(numbers[$0]!) < abs(numbers[$1]!) }) {
+    } else if let best = numbers.indices.filter({ numbers[$0] != nil && isValue($0, in: result) }).max(by: { abs(numbers[$0]!) < abs(numbers[$1]!) }) {
       text += ": largest \(String(format: "%+.4f", numbers[best]!)) at \(label(of: best, in: result))"
     }
     if result.complete == false { text += " (cancelled: partial)" }
     return text
+  }
+
+  /// Whether cell `index` is a value rather than a token id or position: in a token table (a
+  /// last axis `field` with a `score` column, e.g. `weights.ov`) only the scores are.
+  static func isValue(_ index: Int, in result: AnalysisResult) -> Bool {
+    guard let last = result.axes.last, last.name == "field", let score = last.labels.firstIndex(of: "score") else { return true }
+    return index % last.count == score
   }
 
   /// The axis labels of flat cell `index`, e.g. `2.1` for layer 2, head 1.
