@@ -30,8 +30,10 @@ enum PathPatchingEdges {
     // sums[edge]: Σ over prompts of M(patched) - M(clean).
     var sums: [EdgeKey: Double] = [:]
     for block in batch.blocks {
+      // The clean and corrupted caches once per block, for every receiver.
+      var pass = try PathPatchingPass(subject: subject, pair: block, receivers: .logits, choice: metric)
       for target in targets {
-        let pass = try PathPatchingPass(subject: subject, pair: block, receivers: target.receivers, choice: metric)
+        pass.receivers = target.receivers
         let rows = try pass.run(senders: target.senders, progress: progress)  // [S][B]
         for (sender, values) in zip(target.senders, rows) {
           guard let values else { throw AnalysisError.cancelled(completed: progress.completed, total: total) }

@@ -11,7 +11,8 @@ import TransformerEngine
 struct PathPatchingPass {
   let subject: AnalysisSubject
   let pair: PromptPairBatch
-  let receivers: PathReceivers
+  /// Settable: the caches do not depend on it, so one block's pass serves every receiver.
+  var receivers: PathReceivers
   let metric: Metric
   let batch: PaddedBatch
   /// Each row's real length, nil when no row is padded.
